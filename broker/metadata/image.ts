@@ -1,0 +1,121 @@
+// The in-memory cluster image: what the metadata log's records add up to. Replaying the same records
+// always gives the same image; nothing here touches the disk.
+import { ConfigResourceType, RecordType, type MetadataRecord } from './records.ts'
+
+export interface PartitionState {
+  partition: number
+  leader: number
+  leaderEpoch: number
+  partitionEpoch: number
+  replicas: number[]
+  isr: number[]
+}
+
+export interface TopicState {
+  name: string
+  /** Kafka UUID, 22 base64url chars. */
+  id: string
+  /** Indexed by partition id. */
+  partitions: PartitionState[]
+  /** Topic config overrides (only the ones set explicitly). */
+  configs: Map<string, string>
+}
+
+export class MetadataImage {
+  readonly topicsByName = new Map<string, TopicState>()
+  readonly topicsById = new Map<string, TopicState>()
+  /** Dynamic broker configs by resource name: '' = cluster default, '<nodeId>' = one broker. */
+  readonly brokerConfigs = new Map<string, Map<string, string>>()
+  /** Configs of topics seen before their TopicRecord (never in a well-formed log, kept to stay total). */
+  readonly #pendingTopicConfigs = new Map<string, Map<string, string>>()
+
+  apply(rec: MetadataRecord): void {
+    switch (rec.type) {
+      case RecordType.TOPIC: {
+        const t: TopicState = {
+          name: rec.name,
+          id: rec.topicId,
+          partitions: [],
+          configs: this.#pendingTopicConfigs.get(rec.name) ?? new Map(),
+        }
+        this.#pendingTopicConfigs.delete(rec.name)
+        this.topicsByName.set(t.name, t)
+        this.topicsById.set(t.id, t)
+        break
+      }
+      case RecordType.PARTITION: {
+        const t = this.topicsById.get(rec.topicId)
+        if (!t) return
+        t.partitions[rec.partitionId] = {
+          partition: rec.partitionId,
+          leader: rec.leader,
+          leaderEpoch: rec.leaderEpoch,
+          partitionEpoch: rec.partitionEpoch,
+          replicas: rec.replicas,
+          isr: rec.isr,
+        }
+        break
+      }
+      case RecordType.CONFIG: {
+        let map: Map<string, string> | undefined
+        if (rec.resourceType === ConfigResourceType.TOPIC) {
+          map = this.topicsByName.get(rec.resourceName)?.configs
+          if (!map) {
+            map = this.#pendingTopicConfigs.get(rec.resourceName) ?? new Map()
+            this.#pendingTopicConfigs.set(rec.resourceName, map)
+          }
+        } else if (rec.resourceType === ConfigResourceType.BROKER) {
+          map = this.brokerConfigs.get(rec.resourceName)
+          if (!map) {
+            map = new Map()
+            this.brokerConfigs.set(rec.resourceName, map)
+          }
+        }
+        if (!map) return
+        if (rec.value === null) map.delete(rec.name)
+        else map.set(rec.name, rec.value)
+        break
+      }
+      case RecordType.REMOVE_TOPIC: {
+        const t = this.topicsById.get(rec.topicId)
+        if (!t) return
+        this.topicsById.delete(t.id)
+        this.topicsByName.delete(t.name)
+        break
+      }
+    }
+  }
+
+  /** The records that rebuild this image from nothing (what a snapshot holds). */
+  *records(): Generator<MetadataRecord> {
+    for (const [resourceName, configs] of this.brokerConfigs) {
+      for (const [name, value] of configs) {
+        yield { type: RecordType.CONFIG, resourceType: ConfigResourceType.BROKER, resourceName, name, value }
+      }
+    }
+    for (const t of this.topicsByName.values()) {
+      yield { type: RecordType.TOPIC, name: t.name, topicId: t.id }
+      for (const p of t.partitions) {
+        yield {
+          type: RecordType.PARTITION,
+          partitionId: p.partition,
+          topicId: t.id,
+          replicas: p.replicas,
+          isr: p.isr,
+          leader: p.leader,
+          leaderEpoch: p.leaderEpoch,
+          partitionEpoch: p.partitionEpoch,
+        }
+      }
+      for (const [name, value] of t.configs) {
+        yield {
+          type: RecordType.CONFIG,
+          resourceType: ConfigResourceType.TOPIC,
+          resourceName: t.name,
+          name,
+          value,
+        }
+      }
+    }
+  }
+}

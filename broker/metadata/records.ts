@@ -1,0 +1,50 @@
+// The metadata records the broker writes, as plain values. They mirror the KRaft record schemas in
+// ../shared/kafka-protocol/metadata/ (the `apiKey` of each schema is the record type), so the log on
+// disk uses Kafka's own metadata record format. Topic ids are Kafka UUIDs as 22 base64url chars (the Reader/Writer form).
+
+export const RecordType = {
+  TOPIC: 2,
+  PARTITION: 3,
+  CONFIG: 4,
+  REMOVE_TOPIC: 9,
+} as const
+
+/** ConfigRecord.ResourceType values (same as DescribeConfigs' resource types). */
+export const ConfigResourceType = {
+  TOPIC: 2,
+  BROKER: 4,
+} as const
+
+export interface TopicRecordValue {
+  type: typeof RecordType.TOPIC
+  name: string
+  topicId: string
+}
+
+export interface PartitionRecordValue {
+  type: typeof RecordType.PARTITION
+  partitionId: number
+  topicId: string
+  replicas: number[]
+  isr: number[]
+  leader: number
+  leaderEpoch: number
+  partitionEpoch: number
+}
+
+export interface ConfigRecordValue {
+  type: typeof RecordType.CONFIG
+  resourceType: number
+  resourceName: string
+  name: string
+  /** null removes the override. */
+  value: string | null
+}
+
+export interface RemoveTopicRecordValue {
+  type: typeof RecordType.REMOVE_TOPIC
+  topicId: string
+}
+
+export type MetadataRecord =
+  TopicRecordValue | PartitionRecordValue | ConfigRecordValue | RemoveTopicRecordValue

@@ -1,0 +1,28 @@
+// The broker's services in one plain object, handed to every handler as `ctx.broker`.
+// A helper that adds a service (producer state, fetch sessions, group coordinator, ...) adds ONE field
+// here and creates it in ./broker.ts (startBrokerServer), in dependency order.
+import type { Logger } from 'pino'
+import type { LogManager } from '../storage/log-manager.ts'
+import type { MetadataStore } from '../metadata/store.ts'
+import type { BrokerConfig } from './config.ts'
+import type { ApiRegistry } from './registry.ts'
+
+export interface BrokerState {
+  /** This broker's node id (a single-node cluster: always 1). */
+  nodeId: number
+  /** Base64url cluster id (22 chars), fixed when the data directory is first formatted. */
+  clusterId: string
+  /** Host and port clients reach this broker at (what Metadata and FindCoordinator advertise). */
+  advertised: { host: string; port: number }
+  /** Root of the data directory: partition folders, __cluster_metadata-0, checkpoints. */
+  dataDir: string
+  /** Broker configs with Kafka's names: static values from flags, dynamic ones from the metadata log. */
+  config: BrokerConfig
+  /** Topics, partitions, topic configs and dynamic broker configs, durable through the metadata log. */
+  metadata: MetadataStore
+  /** Partition logs on disk. */
+  logs: LogManager
+  /** The served APIs (ApiVersions reads it). */
+  registry: ApiRegistry
+  log: Logger
+}
