@@ -1,0 +1,113 @@
+// Producer state of one partition, tied to its log: loaded from the newest snapshot plus a replay of the
+// batches written after it (so state survives a crash: a SIGKILL leaves no fresh snapshot, and the replay
+// rebuilds the last batches of every producer from the log itself), and snapshotted again on clean
+// shutdown and every SNAPSHOT_EVERY_BYTES appended.
+import { loadLatestSnapshot, pruneSnapshots, writeSnapshot } from './snapshot.ts'
+import { ProducerStateTable, type ProducerBatch } from './producer-state.ts'
+
+/** A batch header seen while replaying the log. */
+export interface ReplayedBatch extends ProducerBatch {
+  baseOffset: bigint
+  isControl: boolean
+}
+
+/** What producer state needs from a partition's log. */
+export interface ProducerStateLog {
+  /** The partition directory, where `.snapshot` files live. */
+  readonly dir: string
+  logEndOffset(): bigint
+  /** The headers of the batches at and after `from`, in offset order. */
+  replay(from: bigint): AsyncIterable<ReplayedBatch>
+}
+
+const SNAPSHOT_EVERY_BYTES = 64 * 1024 * 1024
+const SNAPSHOTS_KEPT = 2
+
+export class PartitionProducers {
+  readonly table = new ProducerStateTable()
+  private readonly log: ProducerStateLog
+  private tail: Promise<unknown> = Promise.resolve()
+  private bytesSinceSnapshot = 0
+  private lastSnapshotOffset = -1n
+
+  private constructor(log: ProducerStateLog) {
+    this.log = log
+  }
+
+  static async load(log: ProducerStateLog): Promise<PartitionProducers> {
+    const p = new PartitionProducers(log)
+    const end = log.logEndOffset()
+    const snap = await loadLatestSnapshot(log.dir, end)
+    let from = 0n
+    if (snap !== undefined) {
+      p.table.load(snap.entries)
+      p.lastSnapshotOffset = snap.offset
+      from = snap.offset
+    }
+    if (from < end) {
+      for await (const b of log.replay(from)) {
+        if (b.baseOffset + BigInt(b.lastOffsetDelta) < from) continue
+        if (!b.isControl) p.table.record(b, b.baseOffset)
+      }
+    }
+    return p
+  }
+
+  /**
+   * Runs `fn` after every earlier call for this partition has finished, so that checking sequences,
+   * appending and recording the result happen as one step per produce request.
+   */
+  serialize<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.tail.then(fn)
+    this.tail = run.catch(() => undefined)
+    return run
+  }
+
+  /** Counts appended bytes and takes a snapshot (in the background) when enough have gone by. */
+  appended(bytes: number): void {
+    this.bytesSinceSnapshot += bytes
+    if (this.bytesSinceSnapshot < SNAPSHOT_EVERY_BYTES) return
+    this.bytesSinceSnapshot = 0
+    void this.snapshot().catch(() => undefined)
+  }
+
+  /** Writes a snapshot at the current log end (if anything changed since the last one). */
+  async snapshot(): Promise<void> {
+    const offset = this.log.logEndOffset()
+    if (offset === this.lastSnapshotOffset) return
+    // Encode now, inside the current state; the file write may finish later.
+    const entries = [...this.table.entries()].map((e) => ({ ...e, batches: e.batches.slice(-1) }))
+    this.lastSnapshotOffset = offset
+    await writeSnapshot(this.log.dir, offset, entries)
+    await pruneSnapshots(this.log.dir, SNAPSHOTS_KEPT)
+  }
+}
+
+/** Producer state of every partition this broker leads, loaded on first use. */
+export class ProducerStates {
+  private readonly partitions = new Map<string, Promise<PartitionProducers>>()
+
+  /** The state of a partition; `log` opens its view of the log the first time it is asked for. */
+  get(key: string, log: () => ProducerStateLog): Promise<PartitionProducers> {
+    let p = this.partitions.get(key)
+    if (p === undefined) {
+      p = PartitionProducers.load(log())
+      this.partitions.set(key, p)
+      p.catch(() => this.partitions.delete(key))
+    }
+    return p
+  }
+
+  /** Drops a partition's state (topic deleted). */
+  forget(key: string): void {
+    this.partitions.delete(key)
+  }
+
+  /** Snapshots every loaded partition (clean shutdown). */
+  async close(): Promise<void> {
+    const all = await Promise.allSettled(this.partitions.values())
+    await Promise.all(
+      all.map((r) => (r.status === 'fulfilled' ? r.value.serialize(() => r.value.snapshot()) : undefined)),
+    )
+  }
+}
