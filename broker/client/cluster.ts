@@ -1,0 +1,31 @@
+// Cluster overview: brokers, controller, the APIs (and versions) the cluster serves.
+import type { ClusterClient } from './cluster-client.ts'
+import { toAdminError } from './errors.ts'
+import type { ClusterOverview } from './types.ts'
+
+export async function describeCluster(client: ClusterClient): Promise<ClusterOverview> {
+  try {
+    const admin = client.admin
+    const metadata = await admin.metadata({
+      topics: await admin.listTopics({ includeInternals: true }),
+      forceUpdate: true,
+    })
+    const apis = await admin.listApis()
+    let partitionCount = 0
+    for (const topic of metadata.topics.values()) partitionCount += topic.partitionsCount
+    return {
+      clusterId: metadata.id,
+      controllerId: metadata.controllerId,
+      brokers: [...metadata.brokers.entries()]
+        .map(([nodeId, b]) => ({ nodeId, host: b.host, port: b.port, rack: b.rack ?? null }))
+        .sort((a, b) => a.nodeId - b.nodeId),
+      apis: apis
+        .map((a) => ({ apiKey: a.apiKey, name: a.name, minVersion: a.minVersion, maxVersion: a.maxVersion }))
+        .sort((a, b) => a.apiKey - b.apiKey),
+      topicCount: metadata.topics.size,
+      partitionCount,
+    }
+  } catch (error) {
+    throw toAdminError(error)
+  }
+}

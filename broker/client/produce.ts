@@ -1,0 +1,34 @@
+// Produce one message: key, value, headers, a fixed partition or the default partitioner, compression.
+import type { ClusterClient } from './cluster-client.ts'
+import { encodePayload } from './decode.ts'
+import { AdminError } from './errors.ts'
+import { run } from './run.ts'
+import type { ProduceResult, ProduceSpec } from './types.ts'
+
+export function produce(client: ClusterClient, spec: ProduceSpec): Promise<ProduceResult> {
+  return run(async () => {
+    const key = spec.key ? encodePayload(spec.key, 'key') : undefined
+    const value = spec.value ? encodePayload(spec.value, 'value') : undefined
+    const headers = new Map<Buffer, Buffer>(
+      spec.headers.map((h) => [Buffer.from(h.key), Buffer.from(h.value)]),
+    )
+    const result = await client.producer.send({
+      messages: [
+        {
+          topic: spec.topic,
+          ...(spec.partition === null ? {} : { partition: spec.partition }),
+          ...(key ? { key } : {}),
+          ...(value ? { value } : {}),
+          headers,
+        },
+      ],
+      compression: spec.compression,
+      acks: -1,
+      autocreateTopics: false,
+    })
+    const written = result.offsets?.find((o) => o.topic === spec.topic)
+    if (!written)
+      throw new AdminError('kafka', `The cluster did not report an offset for the message to ${spec.topic}.`)
+    return { topic: spec.topic, partition: written.partition, offset: written.offset.toString() }
+  })
+}
