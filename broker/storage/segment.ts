@@ -1,0 +1,401 @@
+// One segment: a .log file of record batches as received, with its sparse offset index and time index.
+// The .log is written at known positions through the shared handle cache; indexes live in memory and are
+// written to their files on flush, roll and close (see index-buffer.ts for why that is safe).
+import { open, readFile, rename, rm, stat, type FileHandle } from 'node:fs/promises'
+import { BATCH_HEADER_SIZE } from '../protocol/records/batch-header.ts'
+import {
+  SCAN_HEADER_BYTES,
+  attributesAt,
+  batchSizeAt,
+  checkBatchAt,
+  lastOffsetAt,
+  maxTimestampAt,
+} from './batch-scan.ts'
+import { INDEX_SUFFIX, LOG_SUFFIX, TIME_INDEX_SUFFIX, segmentFile } from './file-names.ts'
+import type { HandleCache } from './handle-cache.ts'
+import { OFFSET_INDEX_ENTRY_SIZE, OffsetIndex } from './offset-index.ts'
+import { TIME_INDEX_ENTRY_SIZE, TimeIndex } from './time-index.ts'
+
+/** One batch of an append, positions relative to the appended buffer. */
+export interface AppendedBatch {
+  position: number
+  size: number
+  lastOffset: bigint
+  maxTimestamp: bigint
+}
+
+/** A batch header found by scanning a segment; `position` is the byte position in the .log. */
+export interface BatchLocation {
+  position: number
+  size: number
+  baseOffset: bigint
+  lastOffset: bigint
+  maxTimestamp: bigint
+  attributes: number
+}
+
+export interface RecoveryResult {
+  /** Bytes cut from the end of the .log (0 when every batch was valid). */
+  truncatedBytes: number
+  /** Why the first invalid batch was rejected, when there was one. */
+  reason: string | null
+}
+
+const SCAN_CHUNK = 16 * 1024
+const RECOVERY_CHUNK = 1024 * 1024
+const MAX_RELATIVE_OFFSET = 2147483647n
+
+export class Segment {
+  readonly dir: string
+  readonly baseOffset: bigint
+  readonly #cache: HandleCache
+  /** '' while live; '.deleted' (or another in-transit suffix) once renamed away. */
+  #suffix = ''
+  size = 0
+  /** One past the last offset in this segment (baseOffset when empty). */
+  nextOffset: bigint
+  maxTimestamp = -1n
+  offsetOfMaxTimestamp = -1n
+  offsetIndex: OffsetIndex
+  timeIndex: TimeIndex
+  bytesSinceLastIndexEntry = 0
+  /** Wall-clock ms of the first append (segment.ms counts from it); null while empty. */
+  rollingBaseTime: number | null = null
+  lastModified: number
+  #unflushed = false
+
+  private constructor(dir: string, baseOffset: bigint, cache: HandleCache, now: number) {
+    this.dir = dir
+    this.baseOffset = baseOffset
+    this.#cache = cache
+    this.nextOffset = baseOffset
+    this.offsetIndex = new OffsetIndex(baseOffset)
+    this.timeIndex = new TimeIndex(baseOffset)
+    this.lastModified = now
+  }
+
+  get logPath(): string {
+    return segmentFile(this.dir, this.baseOffset, LOG_SUFFIX) + this.#suffix
+  }
+
+  get indexPath(): string {
+    return segmentFile(this.dir, this.baseOffset, INDEX_SUFFIX) + this.#suffix
+  }
+
+  get timeIndexPath(): string {
+    return segmentFile(this.dir, this.baseOffset, TIME_INDEX_SUFFIX) + this.#suffix
+  }
+
+  get isEmpty(): boolean {
+    return this.size === 0
+  }
+
+  /** The newest timestamp in the segment for retention: the largest batch timestamp, else the file time. */
+  get largestTimestamp(): number {
+    return this.maxTimestamp >= 0n ? Number(this.maxTimestamp) : this.lastModified
+  }
+
+  /** Creates the three empty files of a new segment. */
+  static async create(dir: string, baseOffset: bigint, cache: HandleCache, now: number): Promise<Segment> {
+    const seg = new Segment(dir, baseOffset, cache, now)
+    for (const path of [seg.logPath, seg.indexPath, seg.timeIndexPath]) await (await open(path, 'w')).close()
+    return seg
+  }
+
+  /**
+   * Opens an existing segment. Its indexes are loaded and sanity-checked; `needsRecovery` is true when they
+   * are missing or implausible, or when the tail of the .log does not parse, so the caller runs recover().
+   */
+  static async load(
+    dir: string,
+    baseOffset: bigint,
+    cache: HandleCache,
+  ): Promise<{ segment: Segment; needsRecovery: boolean }> {
+    const logStat = await stat(segmentFile(dir, baseOffset, LOG_SUFFIX))
+    const seg = new Segment(dir, baseOffset, cache, logStat.mtimeMs)
+    seg.size = logStat.size
+    const offsetBytes = await readOrCreate(seg.indexPath)
+    const timeBytes = await readOrCreate(seg.timeIndexPath)
+    seg.offsetIndex = new OffsetIndex(baseOffset, offsetBytes)
+    seg.timeIndex = new TimeIndex(baseOffset, timeBytes)
+    if (offsetBytes.length === 0 && seg.size > 0) return { segment: seg, needsRecovery: true }
+    if (seg.offsetIndex.sanityError(offsetBytes.length, seg.size) !== null)
+      return { segment: seg, needsRecovery: true }
+    // Replay the tail after the last index entry for the next offset and the newest timestamps.
+    const last = seg.offsetIndex.lastEntry()
+    const lastTime = seg.timeIndex.lastEntry()
+    if (lastTime) {
+      seg.maxTimestamp = lastTime.timestamp
+      seg.offsetOfMaxTimestamp = lastTime.offset
+    }
+    let pos = last.position
+    for await (const b of seg.batches(last.position)) {
+      if (b.baseOffset < baseOffset || b.lastOffset - baseOffset > MAX_RELATIVE_OFFSET) break
+      seg.nextOffset = b.lastOffset + 1n
+      if (b.maxTimestamp > seg.maxTimestamp) {
+        seg.maxTimestamp = b.maxTimestamp
+        seg.offsetOfMaxTimestamp = b.lastOffset
+      }
+      pos = b.position + b.size
+    }
+    seg.bytesSinceLastIndexEntry = pos - last.position
+    if (pos !== seg.size) return { segment: seg, needsRecovery: true }
+    if (seg.timeIndex.sanityError(timeBytes.length, seg.nextOffset) !== null)
+      return { segment: seg, needsRecovery: true }
+    if (seg.size > 0)
+      seg.rollingBaseTime = seg.maxTimestamp >= 0n ? Number(seg.maxTimestamp) : logStat.mtimeMs
+    return { segment: seg, needsRecovery: false }
+  }
+
+  /** True when `count` more index entries or `lastOffset` would not fit in this segment. */
+  wouldOverflow(lastOffset: bigint, segmentIndexBytes: number): boolean {
+    return (
+      lastOffset - this.baseOffset > MAX_RELATIVE_OFFSET ||
+      this.offsetIndex.sizeInBytes + OFFSET_INDEX_ENTRY_SIZE > segmentIndexBytes ||
+      this.timeIndex.sizeInBytes + TIME_INDEX_ENTRY_SIZE > segmentIndexBytes
+    )
+  }
+
+  /** Writes `buf` (whole batches, offsets assigned) at the end of the .log and indexes it. */
+  async append(
+    buf: Buffer,
+    batches: readonly AppendedBatch[],
+    indexIntervalBytes: number,
+    now: number,
+  ): Promise<void> {
+    const start = this.size
+    await this.#cache.use(this.logPath, (fh) => writeFully(fh, buf, start))
+    for (const b of batches)
+      this.#indexBatch(start + b.position, b.size, b.lastOffset, b.maxTimestamp, indexIntervalBytes)
+    const last = batches[batches.length - 1]
+    if (last) this.nextOffset = last.lastOffset + 1n
+    this.size += buf.length
+    this.rollingBaseTime ??= now
+    this.lastModified = now
+    this.#unflushed = true
+  }
+
+  #indexBatch(
+    position: number,
+    size: number,
+    lastOffset: bigint,
+    maxTimestamp: bigint,
+    interval: number,
+  ): void {
+    if (maxTimestamp > this.maxTimestamp) {
+      this.maxTimestamp = maxTimestamp
+      this.offsetOfMaxTimestamp = lastOffset
+    }
+    if (this.bytesSinceLastIndexEntry > interval) {
+      this.offsetIndex.append(lastOffset, position)
+      this.timeIndex.maybeAppend(this.maxTimestamp, this.offsetOfMaxTimestamp)
+      this.bytesSinceLastIndexEntry = 0
+    }
+    this.bytesSinceLastIndexEntry += size
+  }
+
+  /** Reads up to `length` bytes at `position` into one new buffer. */
+  async read(position: number, length: number): Promise<Buffer> {
+    const len = Math.max(0, Math.min(length, this.size - position))
+    const buf = Buffer.allocUnsafe(len)
+    const got = await this.#cache.use(this.logPath, (fh) => readFully(fh, buf, position))
+    return got === len ? buf : buf.subarray(0, got)
+  }
+
+  /** Batch headers from `position` to the end of the .log; stops at the first one that does not parse. */
+  async *batches(position: number, end = this.size): AsyncGenerator<BatchLocation> {
+    let pos = position
+    while (pos < end) {
+      const chunk = await this.read(pos, Math.min(SCAN_CHUNK, end - pos))
+      let p = 0
+      while (p + SCAN_HEADER_BYTES <= chunk.length) {
+        const size = batchSizeAt(chunk, p)
+        if (size < BATCH_HEADER_SIZE || pos + p + size > end) return
+        yield {
+          position: pos + p,
+          size,
+          baseOffset: chunk.readBigInt64BE(p),
+          lastOffset: lastOffsetAt(chunk, p),
+          maxTimestamp: maxTimestampAt(chunk, p),
+          attributes: attributesAt(chunk, p),
+        }
+        p += size
+      }
+      if (p === 0) return
+      pos += p
+    }
+  }
+
+  /** The first batch whose last offset is >= `offset` (index lookup, then scan), or null. */
+  async findBatch(offset: bigint): Promise<BatchLocation | null> {
+    if (offset >= this.nextOffset) return null
+    const start = this.offsetIndex.lookup(offset).position
+    for await (const b of this.batches(start)) if (b.lastOffset >= offset) return b
+    return null
+  }
+
+  /** The first batch whose max timestamp is >= `timestamp` (time index, offset index, then scan), or null. */
+  async findBatchByTimestamp(timestamp: bigint, startOffset: bigint): Promise<BatchLocation | null> {
+    const fromTime = this.timeIndex.lookup(timestamp).offset
+    const from = fromTime > startOffset ? fromTime : startOffset
+    const start = this.offsetIndex.lookup(from).position
+    for await (const b of this.batches(start))
+      if (b.maxTimestamp >= timestamp && b.lastOffset >= startOffset) return b
+    return null
+  }
+
+  /**
+   * Validates every batch (size, magic, CRC, offsets increasing and within the segment), truncates the .log
+   * at the first invalid one and rebuilds both indexes. `prevLastOffset` is the last offset of the log before
+   * this segment (-1 for none).
+   */
+  async recover(indexIntervalBytes: number, prevLastOffset: bigint): Promise<RecoveryResult> {
+    this.offsetIndex.clear()
+    this.timeIndex.clear()
+    this.maxTimestamp = -1n
+    this.offsetOfMaxTimestamp = -1n
+    this.bytesSinceLastIndexEntry = 0
+    this.nextOffset = this.baseOffset
+    let lastOffset = prevLastOffset
+    let pos = 0
+    let reason: string | null = null
+    while (pos < this.size && reason === null) {
+      let chunk = await this.read(pos, Math.min(RECOVERY_CHUNK, this.size - pos))
+      let p = 0
+      while (p < chunk.length) {
+        const size = batchSizeAt(chunk, p)
+        const fitsInFile = size >= BATCH_HEADER_SIZE && pos + p + size <= this.size
+        if ((size < 0 || p + size > chunk.length) && p > 0 && (size < 0 || fitsInFile)) break
+        if (fitsInFile && p + size > chunk.length) {
+          // A batch larger than the buffered chunk: read it whole.
+          chunk = await this.read(pos, size)
+        }
+        reason = checkBatchAt(chunk, p, true)
+        if (reason === null) {
+          const base = chunk.readBigInt64BE(p)
+          const last = lastOffsetAt(chunk, p)
+          if (base < this.baseOffset) reason = `base offset ${base} below the segment base ${this.baseOffset}`
+          else if (base <= lastOffset)
+            reason = `base offset ${base} not above the previous last offset ${lastOffset}`
+          else if (last - this.baseOffset > MAX_RELATIVE_OFFSET)
+            reason = 'offset too far from the segment base'
+          else {
+            this.#indexBatch(pos + p, size, last, maxTimestampAt(chunk, p), indexIntervalBytes)
+            lastOffset = last
+            this.nextOffset = last + 1n
+          }
+        }
+        if (reason !== null) break
+        p += size
+      }
+      pos += p
+    }
+    const truncatedBytes = this.size - pos
+    if (truncatedBytes > 0) {
+      await this.#cache.use(this.logPath, (fh) => fh.truncate(pos))
+      this.size = pos
+    }
+    await this.persistIndexes()
+    this.#unflushed = true
+    return { truncatedBytes, reason: truncatedBytes > 0 ? (reason ?? 'truncated batch') : null }
+  }
+
+  /** Cuts the .log at `position` (a batch boundary) and drops the index entries at or after it. */
+  async truncateTo(position: number, nextOffset: bigint): Promise<void> {
+    await this.#cache.use(this.logPath, (fh) => fh.truncate(position))
+    this.size = position
+    this.nextOffset = nextOffset
+    this.offsetIndex.truncateEntries(this.offsetIndex.entriesBelowPosition(position))
+    this.timeIndex.truncateToOffset(nextOffset)
+    await this.persistIndexes()
+  }
+
+  /** Called when a newer segment takes over appends: final time index entry, indexes written. */
+  async onBecomeInactive(): Promise<void> {
+    this.timeIndex.maybeAppend(this.maxTimestamp, this.offsetOfMaxTimestamp)
+    await this.persistIndexes()
+  }
+
+  async persistIndexes(): Promise<void> {
+    if (this.offsetIndex.dirty) await this.#cache.use(this.indexPath, (fh) => this.offsetIndex.persist(fh))
+    if (this.timeIndex.dirty) await this.#cache.use(this.timeIndexPath, (fh) => this.timeIndex.persist(fh))
+  }
+
+  get unflushed(): boolean {
+    return this.#unflushed
+  }
+
+  /** Writes the indexes and fsyncs the .log and both indexes. */
+  async flush(): Promise<void> {
+    if (!this.#unflushed && !this.offsetIndex.dirty && !this.timeIndex.dirty) return
+    this.#unflushed = false
+    try {
+      await this.persistIndexes()
+      await Promise.all([
+        this.#cache.use(this.logPath, (fh) => fh.datasync()),
+        this.#cache.use(this.indexPath, (fh) => fh.datasync()),
+        this.#cache.use(this.timeIndexPath, (fh) => fh.datasync()),
+      ])
+    } catch (err) {
+      this.#unflushed = true
+      throw err
+    }
+  }
+
+  async closeHandles(): Promise<void> {
+    await Promise.all([this.logPath, this.indexPath, this.timeIndexPath].map((p) => this.#cache.close(p)))
+  }
+
+  /** Writes pending index entries and releases the file handles. */
+  async close(): Promise<void> {
+    await this.persistIndexes()
+    await this.closeHandles()
+  }
+
+  /** Renames the files with `suffix` appended (Kafka's `.deleted` step before unlinking). */
+  async renameWithSuffix(suffix: string): Promise<void> {
+    await this.closeHandles()
+    const from = [this.logPath, this.indexPath, this.timeIndexPath]
+    this.#suffix = suffix
+    const to = [this.logPath, this.indexPath, this.timeIndexPath]
+    for (let i = 0; i < from.length; i++)
+      await rename(from[i] as string, to[i] as string).catch(ignoreMissing)
+  }
+
+  async deleteFiles(): Promise<void> {
+    await this.closeHandles()
+    await Promise.all([this.logPath, this.indexPath, this.timeIndexPath].map((p) => rm(p, { force: true })))
+  }
+}
+
+function ignoreMissing(err: unknown): void {
+  if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
+}
+
+async function readOrCreate(path: string): Promise<Buffer> {
+  try {
+    return await readFile(path)
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
+    await (await open(path, 'w')).close()
+    return Buffer.alloc(0)
+  }
+}
+
+export async function writeFully(fh: FileHandle, buf: Buffer, position: number): Promise<void> {
+  let done = 0
+  while (done < buf.length) {
+    const { bytesWritten } = await fh.write(buf, done, buf.length - done, position + done)
+    done += bytesWritten
+  }
+}
+
+export async function readFully(fh: FileHandle, buf: Buffer, position: number): Promise<number> {
+  let done = 0
+  while (done < buf.length) {
+    const { bytesRead } = await fh.read(buf, done, buf.length - done, position + done)
+    if (bytesRead === 0) break
+    done += bytesRead
+  }
+  return done
+}
