@@ -20,7 +20,7 @@ export interface BrokerState {
   config: BrokerConfig
   /** Topics, partitions, topic configs and dynamic broker configs, durable through the metadata log. */
   metadata: MetadataStore
-  /** Partition logs on disk. */
+  /** Partition logs on disk (`<data>/<topic>-<partition>/`). */
   logs: LogManager
   /** The served APIs (ApiVersions reads it). */
   registry: ApiRegistry

@@ -1,0 +1,141 @@
+// `strata broker`: runs the broker in the foreground until SIGTERM/SIGINT.
+// Prints exactly one line to stdout when it accepts connections:
+//   strata broker ready on <host>:<port> (data: <dir>)
+// (the desktop supervisor and the tests parse it). Logs go to stderr as JSON lines.
+import path from 'node:path'
+import { parseArgs } from 'node:util'
+import pino from 'pino'
+import { startBroker } from '../server/broker.ts'
+import { BrokerConfig, ConfigError } from '../server/config.ts'
+import { defaultDataDir } from './data-dir.ts'
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
+
+const HELP = `usage: strata broker [options]
+
+  --host <addr>          address to listen on (default 127.0.0.1)
+  --port <n>             port to listen on, 0 = any free port (default 9092)
+  --data-dir <dir>       data directory (default ${defaultDataDir()})
+  --config <key=value>   broker config with Kafka's name, repeatable (e.g. num.partitions=3)
+  --log-level <level>    ${LOG_LEVELS.join(', ')} (default info)
+  -h, --help             show this help
+`
+
+class UsageError extends Error {}
+
+interface BrokerFlags {
+  host: string
+  port: number
+  dataDir: string
+  config: BrokerConfig
+  logLevel: string
+}
+
+export function parseBrokerFlags(argv: string[]): BrokerFlags | 'help' {
+  let values
+  try {
+    ;({ values } = parseArgs({
+      args: argv,
+      allowPositionals: false,
+      strict: true,
+      options: {
+        host: { type: 'string', default: '127.0.0.1' },
+        port: { type: 'string', default: '9092' },
+        'data-dir': { type: 'string' },
+        config: { type: 'string', multiple: true, default: [] },
+        'log-level': { type: 'string', default: 'info' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    }))
+  } catch (err) {
+    throw new UsageError((err as Error).message)
+  }
+  if (values.help) return 'help'
+  if (!/^\d+$/.test(values.port) || Number(values.port) > 65535) {
+    throw new UsageError(`--port must be a number from 0 to 65535, got '${values.port}'`)
+  }
+  if (!LOG_LEVELS.includes(values['log-level'])) {
+    throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}, got '${values['log-level']}'`)
+  }
+  if (values.host.trim() === '') throw new UsageError('--host must not be empty')
+  const entries: Record<string, string> = {}
+  for (const kv of values.config) {
+    const eq = kv.indexOf('=')
+    if (eq <= 0) throw new UsageError(`--config expects key=value, got '${kv}'`)
+    entries[kv.slice(0, eq).trim()] = kv.slice(eq + 1)
+  }
+  let config: BrokerConfig
+  try {
+    config = new BrokerConfig(entries)
+  } catch (err) {
+    if (err instanceof ConfigError) throw new UsageError(`invalid --config: ${err.message}`)
+    throw err
+  }
+  return {
+    host: values.host.trim(),
+    port: Number(values.port),
+    dataDir: path.resolve(values['data-dir'] ?? defaultDataDir()),
+    config,
+    logLevel: values['log-level'],
+  }
+}
+
+export async function run(argv: string[]): Promise<number> {
+  let flags: BrokerFlags | 'help'
+  try {
+    flags = parseBrokerFlags(argv)
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err
+    process.stderr.write(`strata broker: ${err.message}\n\n${HELP}`)
+    return 2
+  }
+  if (flags === 'help') {
+    process.stdout.write(HELP)
+    return 0
+  }
+  const log = pino(
+    { level: flags.logLevel, base: { pid: process.pid } },
+    pino.destination({ dest: 2, sync: true }),
+  )
+  let broker
+  try {
+    broker = await startBroker({
+      host: flags.host,
+      port: flags.port,
+      dataDir: flags.dataDir,
+      config: flags.config,
+      log,
+    })
+  } catch (err) {
+    log.fatal({ err }, 'broker failed to start')
+    process.stderr.write(`strata broker: cannot start: ${(err as Error).message}\n`)
+    return 1
+  }
+  const { host, port } = broker.address
+  const shown = host.includes(':') ? `[${host}]` : host
+  process.stdout.write(`strata broker ready on ${shown}:${port} (data: ${flags.dataDir})\n`)
+
+  return new Promise<number>((resolve) => {
+    let stopping = false
+    const onSignal = (signal: NodeJS.Signals): void => {
+      if (stopping) {
+        log.warn({ signal }, 'second signal, exiting now')
+        process.exit(130)
+      }
+      stopping = true
+      log.info({ signal }, 'shutting down')
+      broker.close().then(
+        () => {
+          log.info('broker stopped')
+          resolve(0)
+        },
+        (err: unknown) => {
+          log.error({ err }, 'unclean shutdown')
+          resolve(1)
+        },
+      )
+    }
+    process.on('SIGTERM', onSignal)
+    process.on('SIGINT', onSignal)
+  })
+}

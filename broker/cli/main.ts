@@ -1,0 +1,32 @@
+// `strata <command> [flags]`: one entry per subcommand, loaded on demand so `strata broker` does not pay
+// for the admin tools' imports.
+
+interface Command {
+  describe: string
+  load: () => Promise<{ run(argv: string[]): Promise<number> }>
+}
+
+const COMMANDS: Record<string, Command> = {
+  broker: { describe: 'run a Kafka-compatible broker', load: () => import('./broker-command.ts') },
+}
+
+function usage(): string {
+  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(12)} ${c.describe}`)
+  return `usage: strata <command> [options]\n\ncommands:\n${lines.join('\n')}\n\nRun 'strata <command> --help' for its options.\n`
+}
+
+/** Runs the command line; resolves with the process exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(usage())
+    return name === undefined ? 1 : 0
+  }
+  const cmd = COMMANDS[name]
+  if (!cmd) {
+    process.stderr.write(`strata: unknown command '${name}'\n\n${usage()}`)
+    return 2
+  }
+  const mod = await cmd.load()
+  return mod.run(rest)
+}

@@ -1,0 +1,157 @@
+// Assembles and starts the broker: data directory, metadata, partition logs, handlers, listener.
+// A helper adding a service (producer state, groups, ...) creates it here, after what it depends on,
+// stores it in BrokerState, and closes it in close() before the logs.
+import net from 'node:net'
+import type { Logger } from 'pino'
+import { MetadataStore } from '../metadata/store.ts'
+import { ConfigResourceType, RecordType } from '../metadata/records.ts'
+import { LogManager } from '../storage/log-manager.ts'
+import { handlers } from './apis/index.ts'
+import type { BrokerState } from './broker-state.ts'
+import type { BrokerConfig } from './config.ts'
+import { loadOrFormat, lockDataDir } from './data-dir.ts'
+import { Listener } from './listener.ts'
+import { ApiRegistry } from './registry.ts'
+import { logConfigFor } from './topic-configs.ts'
+
+export interface StartBrokerOptions {
+  host: string
+  port: number
+  dataDir: string
+  config: BrokerConfig
+  log: Logger
+}
+
+export interface BrokerServer {
+  state: BrokerState
+  /** Where the listener is bound (the real port when 0 was asked for). */
+  address: { host: string; port: number }
+  /** Clean shutdown: stop accepting, finish responses, close logs (clean-shutdown marker), snapshot metadata. */
+  close(): Promise<void>
+}
+
+export function isLoopback(host: string): boolean {
+  if (host === 'localhost' || host === '::1') return true
+  return net.isIPv4(host) && host.startsWith('127.')
+}
+
+export async function startBroker(opts: StartBrokerOptions): Promise<BrokerServer> {
+  const { config, dataDir } = opts
+  const nodeId = config.int('node.id')
+  const { clusterId } = loadOrFormat(dataDir, nodeId)
+  const unlock = lockDataDir(dataDir)
+  try {
+    return await start(opts, nodeId, clusterId, unlock)
+  } catch (err) {
+    unlock()
+    throw err
+  }
+}
+
+async function start(
+  opts: StartBrokerOptions,
+  nodeId: number,
+  clusterId: string,
+  unlock: () => void,
+): Promise<BrokerServer> {
+  const { config, log, dataDir } = opts
+  const metadata = await MetadataStore.open(dataDir, log.child({ component: 'metadata' }))
+  const image = metadata.image
+  for (const [resource, values] of image.brokerConfigs) {
+    if (resource !== '' && resource !== String(nodeId)) continue
+    for (const [name, value] of values) config.setDynamic(name, value, resource !== '')
+  }
+
+  const topicLogConfig = (topic: string): ReturnType<typeof logConfigFor> | undefined => {
+    const t = image.topicsByName.get(topic)
+    if (!t) return undefined
+    try {
+      return logConfigFor(config, t.configs)
+    } catch (err) {
+      log.warn({ topic, err: (err as Error).message }, 'stored topic config is invalid, using defaults')
+      return logConfigFor(config, new Map())
+    }
+  }
+  const logs = await LogManager.open(dataDir, {
+    defaults: logConfigFor(config, new Map()),
+    topicConfig: topicLogConfig,
+    retentionCheckIntervalMs: config.int('log.retention.check.interval.ms'),
+    log: (message) => log.warn({ component: 'storage' }, message),
+  })
+  if (!logs.hadCleanShutdown && logs.partitions().length > 0) {
+    log.info('previous shutdown was not clean: partition logs recovered')
+  }
+
+  // The metadata log is the truth: create logs it names that are missing, drop the ones it deleted.
+  for (const t of image.topicsByName.values()) {
+    const cfg = topicLogConfig(t.name)
+    for (let p = 0; p < t.partitions.length; p++) {
+      if (!logs.getLog(t.name, p)) await logs.createLog(t.name, p, cfg)
+    }
+  }
+  for (const topic of new Set(logs.partitions().map((e) => e.topic))) {
+    if (!image.topicsByName.has(topic)) {
+      log.info({ topic }, 'removing partition logs of a deleted topic')
+      await logs.deleteLogs(topic)
+    }
+  }
+
+  // Config changes reach the storage engine: a topic's own, or a broker default that feeds every topic.
+  metadata.onRecord((rec) => {
+    if (rec.type !== RecordType.CONFIG) return
+    if (rec.resourceType === ConfigResourceType.TOPIC) {
+      const cfg = topicLogConfig(rec.resourceName)
+      if (cfg) logs.updateConfig(rec.resourceName, cfg)
+    } else if (rec.resourceType === ConfigResourceType.BROKER) {
+      if (rec.resourceName !== '' && rec.resourceName !== String(nodeId)) return
+      config.setDynamic(rec.name, rec.value, rec.resourceName !== '')
+      for (const t of image.topicsByName.keys()) {
+        const cfg = topicLogConfig(t)
+        if (cfg) logs.updateConfig(t, cfg)
+      }
+    }
+  })
+  logs.start()
+
+  const wildcard = opts.host === '0.0.0.0' || opts.host === '::'
+  const state: BrokerState = {
+    nodeId,
+    clusterId,
+    advertised: { host: wildcard ? '127.0.0.1' : opts.host, port: opts.port },
+    dataDir,
+    config,
+    metadata,
+    logs,
+    registry: new ApiRegistry(handlers),
+    log: opts.log,
+  }
+  const listener = new Listener(state)
+  let address: { host: string; port: number }
+  try {
+    address = await listener.listen(opts.host, opts.port)
+  } catch (err) {
+    await logs.close()
+    await metadata.close()
+    throw err
+  }
+  state.advertised.port = address.port
+  if (!isLoopback(opts.host)) {
+    log.warn({ host: opts.host }, 'listening on a non-loopback address: other machines can reach this broker')
+  }
+  log.info({ host: address.host, port: address.port, dataDir, clusterId, nodeId }, 'broker started')
+
+  let closing: Promise<void> | null = null
+  return {
+    state,
+    address,
+    close: () => {
+      closing ??= (async () => {
+        await listener.close()
+        await logs.close()
+        await metadata.close()
+        unlock()
+      })()
+      return closing
+    },
+  }
+}

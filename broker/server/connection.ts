@@ -1,0 +1,232 @@
+// One client connection: frames in, responses out, strictly in request order.
+//
+// Requests are decoded and handed to their handler as soon as they arrive (pipelining), but responses
+// are written in the order the requests came, whatever order the handlers finish in. A handler that
+// returns null (acks=0 produce) takes its turn and writes nothing.
+//
+// Backpressure: reading stops while the socket's unsent bytes exceed a high-water mark or too many
+// requests are in flight (queued.max.requests), and resumes on 'drain' / as responses leave, so a client
+// that sends without reading cannot make the broker buffer without bound.
+//
+// Errors: a bad size prefix, an undecodable header or body, an unknown API key or an unsupported version
+// (except ApiVersions, which answers v0 with UNSUPPORTED_VERSION as KIP-511 asks) close this connection
+// only, with one log line.
+import type { Socket } from 'node:net'
+import type { Logger } from 'pino'
+import { Reader } from '../protocol/primitives/reader.ts'
+import { Writer } from '../protocol/primitives/writer.ts'
+import { unsupportedVersionResponse } from './apis/18-api-versions.ts'
+import type { BrokerState } from './broker-state.ts'
+import { FrameDecoder } from './framing.ts'
+import type { ConnectionInfo, RequestContext, RequestHeaderInfo } from './registry.ts'
+import { readRequestHeader, writeResponseHeader } from './request-header.ts'
+
+const API_VERSIONS_KEY = 18
+/** Pause reading while more than this many response bytes wait in the socket. */
+const WRITE_HIGH_WATER = 4 * 1024 * 1024
+
+interface Pending {
+  /** undefined while the handler runs; null for "no response". */
+  chunks: Buffer[] | null | undefined
+}
+
+export class Connection {
+  readonly info: ConnectionInfo
+  readonly #socket: Socket
+  readonly #broker: BrokerState
+  readonly #log: Logger
+  readonly #frames: FrameDecoder
+  readonly #maxInFlight: number
+  readonly #pending: Pending[] = []
+  #closed = false
+  #paused = false
+
+  constructor(socket: Socket, broker: BrokerState, id: number) {
+    this.#socket = socket
+    this.#broker = broker
+    this.info = {
+      id,
+      clientId: null,
+      remoteAddress: socket.remoteAddress ?? '',
+      remotePort: socket.remotePort ?? 0,
+      principal: 'User:ANONYMOUS',
+    }
+    this.#log = broker.log.child({ conn: id, remote: `${this.info.remoteAddress}:${this.info.remotePort}` })
+    this.#frames = new FrameDecoder(broker.config.int('socket.request.max.bytes'))
+    this.#maxInFlight = broker.config.int('queued.max.requests')
+
+    socket.setNoDelay(true)
+    const idle = broker.config.int('connections.max.idle.ms')
+    if (idle > 0) {
+      socket.setTimeout(idle, () => {
+        this.#log.debug('closing idle connection')
+        this.close()
+      })
+    }
+    socket.on('data', (chunk: Buffer) => this.#onData(chunk))
+    socket.on('drain', () => this.#updateFlow())
+    socket.on('error', (err) => this.#log.debug({ err: err.message }, 'socket error'))
+    socket.on('close', () => {
+      this.#closed = true
+    })
+  }
+
+  get closed(): boolean {
+    return this.#closed
+  }
+
+  close(): void {
+    if (this.#closed) return
+    this.#closed = true
+    this.#socket.destroy()
+  }
+
+  /** Closes once the responses already started have been written (clean shutdown). */
+  async drainAndClose(): Promise<void> {
+    if (this.#closed) return
+    this.#socket.pause()
+    const deadline = Date.now() + 2000
+    while (this.#pending.length > 0 && !this.#closed && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 10))
+    }
+    if (!this.#closed) this.#socket.end()
+    this.#closed = true
+  }
+
+  #fail(reason: string, err?: unknown): void {
+    if (this.#closed) return
+    const detail = err instanceof Error ? err.message : undefined
+    this.#log.warn({ reason, err: detail, clientId: this.info.clientId }, 'closing connection')
+    this.close()
+  }
+
+  #onData(chunk: Buffer): void {
+    let frames: Buffer[]
+    try {
+      frames = this.#frames.push(chunk)
+    } catch (err) {
+      this.#fail('bad frame', err)
+      return
+    }
+    for (const frame of frames) {
+      if (this.#closed) return
+      this.#onFrame(frame)
+    }
+    this.#updateFlow()
+  }
+
+  #onFrame(frame: Buffer): void {
+    const r = new Reader(frame)
+    let header: RequestHeaderInfo
+    try {
+      header = readRequestHeader(r, frame)
+    } catch (err) {
+      this.#fail('malformed request header', err)
+      return
+    }
+    this.info.clientId = header.clientId
+    const { apiKey, apiVersion } = header
+    const handler = this.#broker.registry.get(apiKey)
+    if (!handler) {
+      this.#fail(`unsupported API key ${apiKey}`)
+      return
+    }
+    if (apiVersion < handler.versions.min || apiVersion > handler.versions.max) {
+      if (apiKey === API_VERSIONS_KEY) {
+        // KIP-511: answer in v0 so the client can learn what we serve, then pick a version.
+        this.#pending.push({
+          chunks: this.#encode(header, 0, (w) => unsupportedVersionResponse(w, this.#broker)),
+        })
+        this.#flush()
+        return
+      }
+      this.#fail(`unsupported version ${apiVersion} of API ${apiKey}`)
+      return
+    }
+    let request: unknown
+    try {
+      request = handler.decode(r, apiVersion)
+    } catch (err) {
+      this.#fail(`malformed request body (API ${apiKey} v${apiVersion})`, err)
+      return
+    }
+    const slot: Pending = { chunks: undefined }
+    this.#pending.push(slot)
+    const ctx: RequestContext = {
+      broker: this.#broker,
+      conn: this.info,
+      header,
+      apiVersion,
+      log: this.#log,
+    }
+    let result: unknown
+    try {
+      result = handler.handle(request, ctx)
+    } catch (err) {
+      this.#handlerFailed(apiKey, apiVersion, err)
+      return
+    }
+    const settle = (res: unknown): void => {
+      if (this.#closed) return
+      try {
+        slot.chunks =
+          res === null ? null : this.#encode(header, apiVersion, (w) => handler.encode(w, res, apiVersion))
+      } catch (err) {
+        this.#handlerFailed(apiKey, apiVersion, err)
+        return
+      }
+      this.#flush()
+    }
+    if (result instanceof Promise) {
+      result.then(settle, (err: unknown) => this.#handlerFailed(apiKey, apiVersion, err))
+    } else {
+      settle(result)
+    }
+  }
+
+  #handlerFailed(apiKey: number, apiVersion: number, err: unknown): void {
+    if (this.#closed) return
+    this.#log.error({ err, apiKey, apiVersion }, 'request handler failed')
+    this.close()
+  }
+
+  /** Size prefix + response header + body, as chunks (record buffers stay by reference). */
+  #encode(header: RequestHeaderInfo, version: number, body: (w: Writer) => void): Buffer[] {
+    const w = new Writer()
+    writeResponseHeader(w, header.apiKey, version, header.correlationId)
+    body(w)
+    const size = Buffer.allocUnsafe(4)
+    size.writeInt32BE(w.length)
+    return [size, ...w.toChunks()]
+  }
+
+  /** Writes every response at the head of the queue that is ready, in request order. */
+  #flush(): void {
+    if (this.#closed) return
+    let wrote = false
+    while (this.#pending.length > 0) {
+      const head = this.#pending[0] as Pending
+      if (head.chunks === undefined) break
+      this.#pending.shift()
+      if (head.chunks === null) continue
+      if (!wrote) this.#socket.cork()
+      wrote = true
+      for (const c of head.chunks) this.#socket.write(c)
+    }
+    if (wrote) this.#socket.uncork()
+    this.#updateFlow()
+  }
+
+  #updateFlow(): void {
+    if (this.#closed) return
+    const congested =
+      this.#socket.writableLength > WRITE_HIGH_WATER || this.#pending.length >= this.#maxInFlight
+    if (congested && !this.#paused) {
+      this.#paused = true
+      this.#socket.pause()
+    } else if (!congested && this.#paused) {
+      this.#paused = false
+      this.#socket.resume()
+    }
+  }
+}

@@ -1,0 +1,52 @@
+// Long polling for Fetch: a fetch that found fewer than min.bytes parks here until one of its partitions
+// is appended to or its max.wait.ms runs out. Appends call notify(); there is no polling loop.
+
+export class FetchWaiters {
+  private readonly waiting = new Map<string, Set<() => void>>()
+
+  /**
+   * Resolves true when any of `keys` is notified, false when `timeoutMs` passes or `signal` aborts first.
+   */
+  wait(keys: readonly string[], timeoutMs: number, signal?: AbortSignal): Promise<boolean> {
+    return new Promise((resolve) => {
+      let done = false
+      const finish = (woken: boolean): void => {
+        if (done) return
+        done = true
+        clearTimeout(timer)
+        signal?.removeEventListener('abort', onAbort)
+        for (const key of keys) {
+          const set = this.waiting.get(key)
+          if (set === undefined) continue
+          set.delete(wake)
+          if (set.size === 0) this.waiting.delete(key)
+        }
+        resolve(woken)
+      }
+      const wake = (): void => finish(true)
+      const onAbort = (): void => finish(false)
+      const timer = setTimeout(() => finish(false), Math.max(0, timeoutMs))
+      signal?.addEventListener('abort', onAbort)
+      for (const key of keys) {
+        let set = this.waiting.get(key)
+        if (set === undefined) {
+          set = new Set()
+          this.waiting.set(key, set)
+        }
+        set.add(wake)
+      }
+    })
+  }
+
+  /** Wakes every fetch waiting on `key`. */
+  notify(key: string): void {
+    const set = this.waiting.get(key)
+    if (set === undefined) return
+    for (const wake of [...set]) wake()
+  }
+
+  /** Number of parked waits on `key` (for tests and metrics). */
+  waiters(key: string): number {
+    return this.waiting.get(key)?.size ?? 0
+  }
+}

@@ -1,0 +1,130 @@
+// Starts the REAL broker (`bin/strata.js broker`) as a child process on a free loopback port, for
+// compatibility and end-to-end tests. Every broker started here is killed when the test process exits.
+//
+//   const broker = await startBroker({ config: { 'num.partitions': '3' } })
+//   ... connect clients to broker.bootstrap ...
+//   await broker.stop()
+import { spawn, type ChildProcess } from 'node:child_process'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
+const LAUNCHER = path.join(ROOT, 'bin', 'strata.js')
+const READY = /^strata broker ready on (.+):(\d+) \(data: (.*)\)$/m
+
+export interface StartBrokerOptions {
+  /** Broker configs with Kafka's names, passed as --config key=value. */
+  config?: Record<string, string>
+  /** Reuse a data directory (restart tests); a fresh temp dir otherwise, removed on exit. */
+  dataDir?: string
+  /** Fixed port; 0 (any free port) by default. */
+  port?: number
+  logLevel?: string
+  /** How long to wait for the ready line. */
+  startTimeoutMs?: number
+}
+
+export interface RunningBroker {
+  host: string
+  port: number
+  /** 'host:port' for client bootstrap settings. */
+  bootstrap: string
+  dataDir: string
+  /** The process, for tests that send signals themselves. */
+  child: ChildProcess
+  /** Everything the broker wrote to stderr so far (JSON log lines). */
+  stderr(): string
+  /** SIGTERM, then wait for the exit; resolves with the exit code. */
+  stop(): Promise<number | null>
+  /** Sends a signal (SIGKILL for crash tests) and waits for the exit. */
+  kill(signal?: NodeJS.Signals): Promise<number | null>
+  /** Stops (SIGTERM) and starts again on the same data directory and port; returns the new broker. */
+  restart(): Promise<RunningBroker>
+}
+
+const live = new Set<ChildProcess>()
+const tempDirs = new Set<string>()
+process.on('exit', () => {
+  for (const c of live) c.kill('SIGKILL')
+  for (const d of tempDirs) fs.rmSync(d, { recursive: true, force: true })
+})
+
+function waitExit(child: ChildProcess): Promise<number | null> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode)
+  return new Promise((resolve) => child.once('exit', (code) => resolve(code)))
+}
+
+export async function startBroker(opts: StartBrokerOptions = {}): Promise<RunningBroker> {
+  let dataDir = opts.dataDir
+  if (!dataDir) {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-broker-'))
+    tempDirs.add(dataDir)
+  }
+  const args = [
+    LAUNCHER,
+    'broker',
+    '--host',
+    '127.0.0.1',
+    '--port',
+    String(opts.port ?? 0),
+    '--data-dir',
+    dataDir,
+  ]
+  args.push('--log-level', opts.logLevel ?? 'info')
+  for (const [k, v] of Object.entries(opts.config ?? {})) args.push('--config', `${k}=${v}`)
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], cwd: ROOT })
+  live.add(child)
+  child.once('exit', () => live.delete(child))
+  let out = ''
+  let err = ''
+  child.stderr?.setEncoding('utf8').on('data', (d: string) => {
+    err += d
+  })
+
+  const ready = await new Promise<RegExpExecArray>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL')
+      reject(new Error(`broker did not get ready in time\nstdout:\n${out}\nstderr:\n${err}`))
+    }, opts.startTimeoutMs ?? 20_000)
+    child.stdout?.setEncoding('utf8').on('data', (d: string) => {
+      out += d
+      const m = READY.exec(out)
+      if (m) {
+        clearTimeout(timer)
+        resolve(m)
+      }
+    })
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer)
+      reject(
+        new Error(
+          `broker exited before ready (code ${code}, signal ${signal})\nstdout:\n${out}\nstderr:\n${err}`,
+        ),
+      )
+    })
+  })
+
+  const host = (ready[1] as string).replace(/^\[(.*)\]$/, '$1')
+  const port = Number(ready[2])
+  const kill = async (signal: NodeJS.Signals = 'SIGKILL'): Promise<number | null> => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(signal)
+    return waitExit(child)
+  }
+  const broker: RunningBroker = {
+    host,
+    port,
+    bootstrap: `${host}:${port}`,
+    dataDir,
+    child,
+    stderr: () => err,
+    stop: () => kill('SIGTERM'),
+    kill,
+    restart: async () => {
+      await kill('SIGTERM')
+      return startBroker({ ...opts, dataDir, port })
+    },
+  }
+  return broker
+}
