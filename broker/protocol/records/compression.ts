@@ -72,8 +72,16 @@ export async function decompress(codec: CompressionName, data: Buffer, maxBytes:
         return data
       case 'gzip':
         return await gunzipAsync(data, { maxOutputLength: maxBytes })
-      case 'zstd':
-        return await zstdDecompressAsync(data, { maxOutputLength: maxBytes })
+      case 'zstd': {
+        const parts: Buffer[] = []
+        let total = 0
+        for (const frame of zstdFrames(data)) {
+          const part = await zstdDecompressAsync(frame, { maxOutputLength: Math.max(1, maxBytes - total) })
+          parts.push(part)
+          total += part.length
+        }
+        return checkOutput(codec, joinParts(parts, total), maxBytes)
+      }
       case 'snappy': {
         const plan = planSnappy(data, maxBytes)
         const parts = await Promise.all(plan.blocks.map((b) => snappyUncompress(b, SNAPPY_OPTS)))
@@ -98,8 +106,16 @@ export function decompressSync(codec: CompressionName, data: Buffer, maxBytes: n
         return data
       case 'gzip':
         return zlib.gunzipSync(data, { maxOutputLength: maxBytes })
-      case 'zstd':
-        return zlib.zstdDecompressSync(data, { maxOutputLength: maxBytes })
+      case 'zstd': {
+        const parts: Buffer[] = []
+        let total = 0
+        for (const frame of zstdFrames(data)) {
+          const part = zlib.zstdDecompressSync(frame, { maxOutputLength: Math.max(1, maxBytes - total) })
+          parts.push(part)
+          total += part.length
+        }
+        return checkOutput(codec, joinParts(parts, total), maxBytes)
+      }
       case 'snappy': {
         const plan = planSnappy(data, maxBytes)
         return joinSnappy(
@@ -125,6 +141,10 @@ function checkLimit(maxBytes: number): void {
 function checkOutput(codec: CompressionName, out: Buffer, maxBytes: number): Buffer {
   if (out.length > maxBytes) throw new DecompressionLimitError(codec, maxBytes)
   return out
+}
+
+function joinParts(parts: Buffer[], total: number): Buffer {
+  return parts.length === 1 ? parts[0]! : Buffer.concat(parts, total)
 }
 
 function asRecordBatchError(codec: CompressionName, err: unknown, maxBytes: number): RecordBatchError {
@@ -233,11 +253,13 @@ const LZ4_MAX_RATIO = 255
 
 /**
  * Walks the frame's block headers (no decompression) summing an upper bound of the decompressed size, and
- * throws DecompressionLimitError once the bound passes `maxBytes`. The bound is tight for real data (every
- * block but the last is full), so only output within one block of the limit can be refused early.
+ * throws DecompressionLimitError once the bound passes `maxBytes` by more than one block. The bound is tight
+ * for real data (every block but the last is full), so the slack of one block keeps data that fits the limit
+ * decodable; the caller checks the actual output, and memory stays bounded by `maxBytes` plus one block.
  */
 function checkLz4Bound(data: Buffer, maxBytes: number): void {
   let bound = 0
+  let slack = 0
   let pos = 0
   const need = (n: number): void => {
     if (pos + n > data.length) throw corruptMessage('truncated lz4 frame')
@@ -258,6 +280,7 @@ function checkLz4Bound(data: Buffer, maxBytes: number): void {
     const blockMaxId = (bd >> 4) & 0x07
     if (blockMaxId < 4) throw corruptMessage('invalid lz4 block maximum size')
     const blockMax = 1 << (8 + 2 * blockMaxId)
+    slack = Math.max(slack, blockMax)
     const blockChecksum = (flg & 0x10) !== 0
     const hasContentSize = (flg & 0x08) !== 0
     const contentChecksum = (flg & 0x04) !== 0
@@ -277,10 +300,72 @@ function checkLz4Bound(data: Buffer, maxBytes: number): void {
       if (size > blockMax) throw corruptMessage('lz4 block larger than the frame block maximum')
       const stored = word >>> 31 === 1
       bound += stored ? size : Math.min(blockMax, size * LZ4_MAX_RATIO)
-      if (bound > maxBytes) throw new DecompressionLimitError('lz4', maxBytes)
+      if (bound > maxBytes + slack) throw new DecompressionLimitError('lz4', maxBytes)
       pos += size + (blockChecksum ? 4 : 0)
     }
     pos += contentChecksum ? 4 : 0
   }
   if (pos > data.length) throw corruptMessage('truncated lz4 frame')
+}
+
+// ---- zstd frames ----
+
+const ZSTD_MAGIC = 0xfd2fb528
+const ZSTD_SKIPPABLE_MASK = 0xfffffff0
+const ZSTD_SKIPPABLE_MAGIC = 0x184d2a50
+const ZSTD_FCS_SIZES = [0, 2, 4, 8]
+const ZSTD_DICT_ID_SIZES = [0, 1, 2, 4]
+
+/**
+ * Splits concatenated zstd frames (the format allows them and zstd-jni and libzstd decode them all) because
+ * Node's zstdDecompress silently stops after the first frame. Walks block headers only; skippable frames
+ * are dropped. The last "frame" is passed through as is, so malformed data still fails in the decoder.
+ */
+function zstdFrames(data: Buffer): Buffer[] {
+  const frames: Buffer[] = []
+  let start = 0
+  while (start < data.length) {
+    const end = zstdFrameEnd(data, start)
+    if (end < 0) {
+      frames.push(data.subarray(start))
+      break
+    }
+    if ((data.readUInt32LE(start) & ZSTD_SKIPPABLE_MASK) >>> 0 !== ZSTD_SKIPPABLE_MAGIC) {
+      frames.push(data.subarray(start, end))
+    }
+    start = end
+  }
+  return frames
+}
+
+/** End of the frame starting at `pos`, or -1 if it cannot be delimited. */
+function zstdFrameEnd(data: Buffer, pos: number): number {
+  if (data.length - pos < 8) return -1
+  const magic = data.readUInt32LE(pos)
+  if ((magic & ZSTD_SKIPPABLE_MASK) >>> 0 === ZSTD_SKIPPABLE_MAGIC) {
+    const end = pos + 8 + data.readUInt32LE(pos + 4)
+    return end <= data.length ? end : -1
+  }
+  if (magic !== ZSTD_MAGIC) return -1
+  const fhd = data[pos + 4]!
+  const singleSegment = (fhd & 0x20) !== 0
+  const fcsFlag = fhd >> 6
+  let p =
+    pos +
+    5 +
+    (singleSegment ? 0 : 1) +
+    ZSTD_DICT_ID_SIZES[fhd & 0x03]! +
+    (fcsFlag === 0 && singleSegment ? 1 : ZSTD_FCS_SIZES[fcsFlag]!)
+  for (;;) {
+    if (p + 3 > data.length) return -1
+    const header = data[p]! | (data[p + 1]! << 8) | (data[p + 2]! << 16)
+    const last = (header & 1) === 1
+    const type = (header >> 1) & 0x03
+    const size = header >>> 3
+    p += 3 + (type === 1 ? 1 : size)
+    if (type === 3) return -1
+    if (last) break
+  }
+  p += (fhd & 0x04) !== 0 ? 4 : 0
+  return p <= data.length ? p : -1
 }
