@@ -107,8 +107,44 @@ function partitionRecords(topicId: string, from: number, to: number, nodeId: num
   return out
 }
 
+// Creations whose partition logs are still being opened, so a concurrent request for the same topic
+// (auto-creation from two producers) can wait for it instead of answering before the logs exist.
+const creating = new WeakMap<BrokerState, Map<string, Promise<unknown>>>()
+
+/** Resolves once a creation of `name` that is under way has finished (at once when none is). */
+export async function topicReady(broker: BrokerState, name: string): Promise<void> {
+  await creating
+    .get(broker)
+    ?.get(name)
+    ?.catch(() => undefined)
+}
+
 /** Validates (and unless validateOnly, creates) one topic. */
 export async function createTopic(
+  broker: BrokerState,
+  spec: NewTopicSpec,
+  opts: { validateOnly?: boolean; internal?: boolean } = {},
+): Promise<CreateTopicResult> {
+  let pending = creating.get(broker)
+  if (!pending) {
+    pending = new Map()
+    creating.set(broker, pending)
+  }
+  const other = pending.get(spec.name)
+  if (other) await other.catch(() => undefined)
+  const run = doCreateTopic(broker, spec, opts)
+  if (!opts.validateOnly) {
+    pending.set(spec.name, run)
+    void run
+      .finally(() => {
+        if (pending.get(spec.name) === run) pending.delete(spec.name)
+      })
+      .catch(() => undefined)
+  }
+  return run
+}
+
+async function doCreateTopic(
   broker: BrokerState,
   spec: NewTopicSpec,
   opts: { validateOnly?: boolean; internal?: boolean } = {},

@@ -1,0 +1,94 @@
+// Metadata (key 3), v0-v12.
+// v0: an empty topic list means all topics. v1: null means all topics, empty means none; adds
+// controllerId, isInternal and the broker rack. v2: clusterId. v3: throttleTimeMs. v4:
+// allowAutoTopicCreation (older versions always allow it). v5: offlineReplicas. v6: same as v5. v7:
+// leaderEpoch. v8: authorized operations (left at their "not requested" default). v9: flexible.
+// v10: topic ids. v11: drops cluster authorized operations. v12: topics may be asked for by id (null name).
+// Unknown topics are created when the request and auto.create.topics.enable allow it (num.partitions,
+// default.replication.factor), and answered with their partitions at once.
+import { ErrorCode } from '../../protocol/errors.ts'
+import { decodeMetadataRequest } from '../../protocol/generated/metadata-request.ts'
+import {
+  encodeMetadataResponse,
+  type MetadataResponseInput,
+} from '../../protocol/generated/metadata-response.ts'
+import type { TopicState } from '../../metadata/image.ts'
+import { ZERO_UUID, isInternalTopic, topicNameProblem } from '../../metadata/topic-rules.ts'
+import type { BrokerState } from '../broker-state.ts'
+import { api } from '../registry.ts'
+import { createTopic, topicReady } from '../topic-admin.ts'
+
+type TopicOut = NonNullable<MetadataResponseInput['topics']>[number]
+
+function describeTopic(t: TopicState): TopicOut {
+  return {
+    errorCode: ErrorCode.NONE,
+    name: t.name,
+    topicId: t.id,
+    isInternal: isInternalTopic(t.name),
+    partitions: t.partitions.map((p) => ({
+      errorCode: ErrorCode.NONE,
+      partitionIndex: p.partition,
+      leaderId: p.leader,
+      leaderEpoch: p.leaderEpoch,
+      replicaNodes: p.replicas,
+      isrNodes: p.isr,
+      offlineReplicas: [],
+    })),
+  }
+}
+
+function missing(errorCode: number, name: string | null, topicId = ZERO_UUID): TopicOut {
+  return { errorCode, name, topicId, isInternal: false, partitions: [] }
+}
+
+async function resolveByName(broker: BrokerState, name: string, autoCreate: boolean): Promise<TopicOut> {
+  await topicReady(broker, name)
+  const image = broker.metadata.image
+  const existing = image.topicsByName.get(name)
+  if (existing) return describeTopic(existing)
+  if (topicNameProblem(name)) return missing(ErrorCode.INVALID_TOPIC_EXCEPTION, name)
+  if (!autoCreate || isInternalTopic(name)) return missing(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, name)
+  const res = await createTopic(broker, { name, numPartitions: -1, replicationFactor: -1 })
+  const created = image.topicsByName.get(name)
+  if (created) return describeTopic(created)
+  return missing(res.errorCode === ErrorCode.NONE ? ErrorCode.LEADER_NOT_AVAILABLE : res.errorCode, name)
+}
+
+export default api(
+  3,
+  { min: 0, max: 12 },
+  {
+    decode: decodeMetadataRequest,
+    encode: encodeMetadataResponse,
+    handle: async (req, ctx): Promise<MetadataResponseInput> => {
+      const { broker } = ctx
+      const image = broker.metadata.image
+      const all = req.topics === null || (ctx.apiVersion === 0 && req.topics.length === 0)
+      let topics: TopicOut[]
+      if (all) {
+        topics = [...image.topicsByName.values()].map(describeTopic)
+      } else {
+        const autoCreate = req.allowAutoTopicCreation && broker.config.bool('auto.create.topics.enable')
+        topics = await Promise.all(
+          (req.topics ?? []).map((t) => {
+            if (t.name !== null) return resolveByName(broker, t.name, autoCreate)
+            const byId = image.topicsById.get(t.topicId)
+            return Promise.resolve(
+              byId ? describeTopic(byId) : missing(ErrorCode.UNKNOWN_TOPIC_ID, null, t.topicId),
+            )
+          }),
+        )
+      }
+      return {
+        throttleTimeMs: 0,
+        brokers: [
+          { nodeId: broker.nodeId, host: broker.advertised.host, port: broker.advertised.port, rack: null },
+        ],
+        clusterId: broker.clusterId,
+        controllerId: broker.nodeId,
+        topics,
+      }
+    },
+  },
+)

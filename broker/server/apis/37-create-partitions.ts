@@ -1,0 +1,45 @@
+// CreatePartitions (key 37), v0-v3.
+// v1: same as v0. v2: flexible. v3: same as v2. Partition counts only grow: a count that is not larger
+// than the current one answers INVALID_PARTITIONS; manual assignments must name this broker only.
+import { ErrorCode } from '../../protocol/errors.ts'
+import { decodeCreatePartitionsRequest } from '../../protocol/generated/create-partitions-request.ts'
+import {
+  encodeCreatePartitionsResponse,
+  type CreatePartitionsResponseInput,
+} from '../../protocol/generated/create-partitions-response.ts'
+import { api } from '../registry.ts'
+import { createPartitions, findTopic } from '../topic-admin.ts'
+
+type Result = NonNullable<CreatePartitionsResponseInput['results']>[number]
+
+export default api(
+  37,
+  { min: 0, max: 3 },
+  {
+    decode: decodeCreatePartitionsRequest,
+    encode: encodeCreatePartitionsResponse,
+    handle: async (req, ctx): Promise<CreatePartitionsResponseInput> => {
+      const counts = new Map<string, number>()
+      for (const t of req.topics) counts.set(t.name, (counts.get(t.name) ?? 0) + 1)
+      const results: Result[] = []
+      for (const t of req.topics) {
+        if ((counts.get(t.name) ?? 0) > 1) {
+          results.push({
+            name: t.name,
+            errorCode: ErrorCode.INVALID_REQUEST,
+            errorMessage: 'Duplicate topic in request.',
+          })
+          continue
+        }
+        const found = findTopic(ctx.broker, t.name, null)
+        if (!('topic' in found)) {
+          results.push({ name: t.name, ...found })
+          continue
+        }
+        const res = await createPartitions(ctx.broker, found.topic, t.count, t.assignments, req.validateOnly)
+        results.push({ name: t.name, ...res })
+      }
+      return { throttleTimeMs: 0, results }
+    },
+  },
+)
