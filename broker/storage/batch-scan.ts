@@ -14,9 +14,6 @@ import {
   computeBatchCrc,
 } from '../protocol/records/batch-header.ts'
 
-/** Bytes from the start of a batch needed to know its size, offsets and max timestamp. */
-export const SCAN_HEADER_BYTES = OFF_MAX_TIMESTAMP + 8
-
 /** Total size (with LOG_OVERHEAD) of the batch at `pos`, or -1 when fewer than LOG_OVERHEAD bytes are there. */
 export function batchSizeAt(buf: Buffer, pos: number): number {
   if (buf.length - pos < LOG_OVERHEAD) return -1

@@ -15,7 +15,7 @@
 //   close()                               clean shutdown: stop timers, flush all, checkpoints, marker
 //   runRetention(), runFlush(), runCompaction(), writeCheckpoints(): the background steps, callable directly.
 import { randomUUID } from 'node:crypto'
-import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { rename, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import {
@@ -91,13 +91,7 @@ export class LogManager {
     // Startup: synchronous directory work is fine here and keeps the scan simple.
     mkdirSync(dataDir, { recursive: true })
     const marker = join(dataDir, CLEAN_SHUTDOWN_MARKER)
-    let clean = false
-    try {
-      statSync(marker)
-      clean = true
-    } catch {
-      clean = false
-    }
+    const clean = existsSync(marker)
     const mgr = new LogManager(dataDir, opts, clean)
     const recovery = await readCheckpointOrEmpty(join(dataDir, RECOVERY_POINT_CHECKPOINT), mgr.#report)
     const starts = await readCheckpointOrEmpty(join(dataDir, LOG_START_OFFSET_CHECKPOINT), mgr.#report)

@@ -14,6 +14,7 @@
 //   maxTimestampOffset(): Promise<TimestampAndOffset | null>     the record with the largest timestamp (-3)
 //   deleteRecordsBefore(offset): Promise<bigint>                 DeleteRecords (-1: the high watermark)
 //   logStartOffset, logEndOffset, highWatermark, lastStableOffset, recoveryPoint, size, config
+//   batchHeaders(fromOffset): AsyncGenerator<BatchLocation>     batch headers (producer-state replay)
 //   flush(), segments(): SegmentInfo[], updateConfig(cfg), close()
 //   offline / failure: after a write failure every call throws KafkaStorageError; other partitions go on.
 // Retention (enforceRetention) and compaction (through compactor.ts) are driven by the LogManager.
@@ -424,6 +425,19 @@ export class PartitionLog {
       }
     }
     return found
+  }
+
+  /**
+   * The header of every batch from the one containing `fromOffset` to the end of the log, in offset order
+   * (producer state replays these at startup). Header reads only, in chunks.
+   */
+  async *batchHeaders(fromOffset: bigint): AsyncGenerator<BatchLocation> {
+    this.#checkUsable()
+    const segments = this.#segments.slice(this.#floorSegment(fromOffset))
+    for (const seg of segments) {
+      const start = seg.baseOffset <= fromOffset ? seg.offsetIndex.lookup(fromOffset).position : 0
+      for await (const b of seg.batches(start)) if (b.lastOffset >= fromOffset) yield b
+    }
   }
 
   // ---------------------------------------------------------------- timestamps

@@ -2,15 +2,15 @@
 // The .log is written at known positions through the shared handle cache; indexes live in memory and are
 // written to their files on flush, roll and close (see index-buffer.ts for why that is safe).
 import { open, readFile, rename, rm, stat, type FileHandle } from 'node:fs/promises'
-import { BATCH_HEADER_SIZE } from '../protocol/records/batch-header.ts'
 import {
-  SCAN_HEADER_BYTES,
-  attributesAt,
-  batchSizeAt,
-  checkBatchAt,
-  lastOffsetAt,
-  maxTimestampAt,
-} from './batch-scan.ts'
+  BATCH_HEADER_SIZE,
+  OFF_BASE_SEQUENCE,
+  OFF_LAST_OFFSET_DELTA,
+  OFF_PRODUCER_EPOCH,
+  OFF_PRODUCER_ID,
+  OFF_RECORD_COUNT,
+} from '../protocol/records/batch-header.ts'
+import { attributesAt, batchSizeAt, checkBatchAt, lastOffsetAt, maxTimestampAt } from './batch-scan.ts'
 import { INDEX_SUFFIX, LOG_SUFFIX, TIME_INDEX_SUFFIX, segmentFile } from './file-names.ts'
 import type { HandleCache } from './handle-cache.ts'
 import { OFFSET_INDEX_ENTRY_SIZE, OffsetIndex } from './offset-index.ts'
@@ -32,6 +32,11 @@ export interface BatchLocation {
   lastOffset: bigint
   maxTimestamp: bigint
   attributes: number
+  lastOffsetDelta: number
+  producerId: bigint
+  producerEpoch: number
+  baseSequence: number
+  recordCount: number
 }
 
 export interface RecoveryResult {
@@ -208,7 +213,7 @@ export class Segment {
     while (pos < end) {
       const chunk = await this.read(pos, Math.min(SCAN_CHUNK, end - pos))
       let p = 0
-      while (p + SCAN_HEADER_BYTES <= chunk.length) {
+      while (p + BATCH_HEADER_SIZE <= chunk.length) {
         const size = batchSizeAt(chunk, p)
         if (size < BATCH_HEADER_SIZE || pos + p + size > end) return
         yield {
@@ -218,6 +223,11 @@ export class Segment {
           lastOffset: lastOffsetAt(chunk, p),
           maxTimestamp: maxTimestampAt(chunk, p),
           attributes: attributesAt(chunk, p),
+          lastOffsetDelta: chunk.readInt32BE(p + OFF_LAST_OFFSET_DELTA),
+          producerId: chunk.readBigInt64BE(p + OFF_PRODUCER_ID),
+          producerEpoch: chunk.readInt16BE(p + OFF_PRODUCER_EPOCH),
+          baseSequence: chunk.readInt32BE(p + OFF_BASE_SEQUENCE),
+          recordCount: chunk.readInt32BE(p + OFF_RECORD_COUNT),
         }
         p += size
       }
