@@ -4,7 +4,9 @@ import { GENERATED_HEADER, flexibleMin, upperSnake } from './emit-message.ts'
 import type { Field, Message, Range } from './schema.ts'
 
 export function emitApis(messages: Message[]): string {
-  const requests = messages.filter((m) => m.kind === 'request').sort((a, b) => (a.apiKey ?? 0) - (b.apiKey ?? 0))
+  const requests = messages
+    .filter((m) => m.kind === 'request')
+    .sort((a, b) => (a.apiKey ?? 0) - (b.apiKey ?? 0))
   const responses = new Map(messages.filter((m) => m.kind === 'response').map((m) => [m.apiKey, m]))
   const out: string[] = [GENERATED_HEADER, '']
   out.push(`import type { Reader } from '../primitives/reader.ts'`)
@@ -161,7 +163,11 @@ export function emitSchemaMeta(messages: Message[]): string {
     out.push('  {')
     out.push(`    name: '${m.name}',`, `    kind: '${m.kind}',`, `    apiKey: ${m.apiKey},`)
     out.push(`    module: '${m.module}',`, `    versionsConst: '${upperSnake(m.name)}_VERSIONS',`)
-    out.push(`    minVersion: ${m.valid.lo},`, `    maxVersion: ${m.valid.hi},`, `    flexibleMin: ${flexibleMin(m)},`)
+    out.push(
+      `    minVersion: ${m.valid.lo},`,
+      `    maxVersion: ${m.valid.hi},`,
+      `    flexibleMin: ${flexibleMin(m)},`,
+    )
     out.push('    fields: [', ...m.root.fields.map((f) => `      ${fieldMeta(f)},`), '    ],')
     out.push('    structs: {')
     for (const s of m.structs.values()) {

@@ -181,7 +181,8 @@ function loadMessage(raw: RawMessage, dir: string): Message {
     list.map((f) => {
       const at = `${where}.${f.name}`
       const type = parseType(f.type, at)
-      const structName = type.kind === 'struct' ? type.struct : type.kind === 'array' ? structOf(type.elem) : null
+      const structName =
+        type.kind === 'struct' ? type.struct : type.kind === 'array' ? structOf(type.elem) : null
       if (f.fields !== undefined) {
         if (structName === null) throw new Error(`${at}: fields on a non-struct type`)
         if (structs.has(structName)) throw new Error(`${at}: struct ${structName} defined twice`)
@@ -189,7 +190,8 @@ function loadMessage(raw: RawMessage, dir: string): Message {
         structs.set(structName, s)
         s.fields = toFields(f.fields, at)
       }
-      if (f.tag !== undefined && f.taggedVersions === undefined) throw new Error(`${at}: tag without taggedVersions`)
+      if (f.tag !== undefined && f.taggedVersions === undefined)
+        throw new Error(`${at}: tag without taggedVersions`)
       return {
         name: f.name,
         prop: camel(f.name),
@@ -217,7 +219,8 @@ function loadMessage(raw: RawMessage, dir: string): Message {
 
   for (const s of [root, ...structs.values()]) {
     for (const f of s.fields) {
-      const sn = f.type.kind === 'struct' ? f.type.struct : f.type.kind === 'array' ? structOf(f.type.elem) : null
+      const sn =
+        f.type.kind === 'struct' ? f.type.struct : f.type.kind === 'array' ? structOf(f.type.elem) : null
       if (sn !== null && !structs.has(sn)) throw new Error(`${raw.name}.${f.name}: unknown struct ${sn}`)
     }
     if (s !== root && (s.tsName === `${raw.name}Input` || s.name === 'Input')) {

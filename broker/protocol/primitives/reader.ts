@@ -259,7 +259,10 @@ export class Reader {
     }
     const min = minElementBytes < 1 ? 1 : minElementBytes
     if (n * min > this.end - this.pos) {
-      throw new ProtocolError('truncated', `array of ${n} elements cannot fit in ${this.end - this.pos} bytes`)
+      throw new ProtocolError(
+        'truncated',
+        `array of ${n} elements cannot fit in ${this.end - this.pos} bytes`,
+      )
     }
     return n
   }

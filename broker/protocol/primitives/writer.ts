@@ -164,7 +164,8 @@ export class Writer {
   uuid(v: string): void {
     this.ensure(16)
     const n = v.length === 22 ? this.slab.write(v, this.pos, 16, 'base64url') : 0
-    if (n !== 16) throw new ProtocolError('invalid', `uuid: not 22 base64url characters: ${JSON.stringify(v)}`)
+    if (n !== 16)
+      throw new ProtocolError('invalid', `uuid: not 22 base64url characters: ${JSON.stringify(v)}`)
     this.pos += 16
   }
 
