@@ -165,6 +165,8 @@ const XERIAL_HEADER_SIZE = 16
 const XERIAL_CHUNK = 32 * 1024
 
 function xerialChunks(data: Buffer): Buffer[] {
+  // librdkafka only recognises the xerial header when a chunk follows it, so even empty input gets one.
+  if (data.length === 0) return [data]
   const chunks: Buffer[] = []
   for (let pos = 0; pos < data.length; pos += XERIAL_CHUNK) {
     chunks.push(data.subarray(pos, Math.min(pos + XERIAL_CHUNK, data.length)))
