@@ -83,12 +83,15 @@ export class PartitionProducers {
   }
 }
 
-/** Producer state of every partition this broker leads, loaded on first use. */
+/**
+ * Producer state of every partition this broker leads, loaded on first use. Keyed by the partition's log
+ * object, so a deleted and re-created topic starts with fresh state.
+ */
 export class ProducerStates {
-  private readonly partitions = new Map<string, Promise<PartitionProducers>>()
+  private readonly partitions = new Map<object, Promise<PartitionProducers>>()
 
   /** The state of a partition; `log` opens its view of the log the first time it is asked for. */
-  get(key: string, log: () => ProducerStateLog): Promise<PartitionProducers> {
+  get(key: object, log: () => ProducerStateLog): Promise<PartitionProducers> {
     let p = this.partitions.get(key)
     if (p === undefined) {
       p = PartitionProducers.load(log())
@@ -99,14 +102,14 @@ export class ProducerStates {
   }
 
   /** Drops a partition's state (topic deleted). */
-  forget(key: string): void {
+  forget(key: object): void {
     this.partitions.delete(key)
   }
 
   /** Snapshots every loaded partition (clean shutdown). */
   async close(): Promise<void> {
     const all = await Promise.allSettled(this.partitions.values())
-    await Promise.all(
+    await Promise.allSettled(
       all.map((r) => (r.status === 'fulfilled' ? r.value.serialize(() => r.value.snapshot()) : undefined)),
     )
   }

@@ -5,6 +5,7 @@ import type { Logger } from 'pino'
 import type { LogManager } from '../storage/log-manager.ts'
 import type { MetadataStore } from '../metadata/store.ts'
 import type { BrokerConfig } from './config.ts'
+import type { DataPath } from './data-path.ts'
 import type { ApiRegistry } from './registry.ts'
 
 export interface BrokerState {
@@ -22,6 +23,8 @@ export interface BrokerState {
   metadata: MetadataStore
   /** Partition logs on disk (`<data>/<topic>-<partition>/`). */
   logs: LogManager
+  /** Produce/fetch services: producer state and ids, fetch sessions, long-poll wake-ups. */
+  dataPath: DataPath
   /** The served APIs (ApiVersions reads it). */
   registry: ApiRegistry
   log: Logger

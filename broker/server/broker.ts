@@ -9,6 +9,7 @@ import { LogManager } from '../storage/log-manager.ts'
 import { handlers } from './apis/index.ts'
 import type { BrokerState } from './broker-state.ts'
 import type { BrokerConfig } from './config.ts'
+import { openDataPath } from './data-path.ts'
 import { loadOrFormat, lockDataDir } from './data-dir.ts'
 import { Listener } from './listener.ts'
 import { ApiRegistry } from './registry.ts'
@@ -112,6 +113,9 @@ async function start(
     }
   })
   logs.start()
+  const dataPath = await openDataPath(dataDir, {
+    maxFetchSessions: config.int('max.incremental.fetch.session.cache.slots'),
+  })
 
   const wildcard = opts.host === '0.0.0.0' || opts.host === '::'
   const state: BrokerState = {
@@ -122,6 +126,7 @@ async function start(
     config,
     metadata,
     logs,
+    dataPath,
     registry: new ApiRegistry(handlers),
     log: opts.log,
   }
@@ -147,6 +152,7 @@ async function start(
     close: () => {
       closing ??= (async () => {
         await listener.close()
+        await dataPath.close()
         await logs.close()
         await metadata.close()
         unlock()

@@ -106,8 +106,9 @@ describe('PartitionProducers', () => {
     const log = new MemoryLog(dir)
     log.append(5n, 0, 0, 1)
     const states = new ProducerStates()
-    const p = await states.get('t-0', () => log)
-    expect(await states.get('t-0', () => log)).toBe(p)
+    const key = {}
+    const p = await states.get(key, () => log)
+    expect(await states.get(key, () => log)).toBe(p)
     await states.close()
     expect(await readdir(dir)).toEqual(['00000000000000000001.snapshot'])
   })

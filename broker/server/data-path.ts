@@ -1,0 +1,68 @@
+// The services of the produce/fetch data path, created once per broker: producer state per partition,
+// producer id allocation, incremental fetch sessions, and the wake-ups of long-polling fetches.
+import { ATTR_CONTROL } from '../protocol/records/batch-header.ts'
+import { ProducerIdManager } from '../producers/producer-id-manager.ts'
+import {
+  ProducerStates,
+  type PartitionProducers,
+  type ProducerStateLog,
+  type ReplayedBatch,
+} from '../producers/partition-producers.ts'
+import type { PartitionLog } from '../storage/partition-log.ts'
+import { FetchSessionCache } from './fetch-sessions.ts'
+import { FetchWaiters } from './fetch-waiters.ts'
+
+export interface DataPath {
+  producers: ProducerStates
+  producerIds: ProducerIdManager
+  fetchSessions: FetchSessionCache
+  fetchWaiters: FetchWaiters
+  /** Snapshots producer state; call before the logs close. */
+  close(): Promise<void>
+}
+
+export interface DataPathOptions {
+  /** max.incremental.fetch.session.cache.slots */
+  maxFetchSessions?: number
+}
+
+export async function openDataPath(dataDir: string, opts: DataPathOptions = {}): Promise<DataPath> {
+  const producers = new ProducerStates()
+  return {
+    producers,
+    producerIds: await ProducerIdManager.open(dataDir),
+    fetchSessions: new FetchSessionCache({ maxSessions: opts.maxFetchSessions ?? 1000, evictionMs: 120_000 }),
+    fetchWaiters: new FetchWaiters(),
+    close: () => producers.close(),
+  }
+}
+
+/** The key long-polling fetches wait on for one partition. */
+export function waitKey(topic: string, partition: number): string {
+  return `${topic}\u0000${partition}`
+}
+
+/** Producer state of a partition, loaded from its snapshot and log on first use. */
+export function producersOf(dataPath: DataPath, log: PartitionLog): Promise<PartitionProducers> {
+  return dataPath.producers.get(log, () => producerStateLog(log))
+}
+
+function producerStateLog(log: PartitionLog): ProducerStateLog {
+  return {
+    dir: log.dir,
+    logEndOffset: () => log.logEndOffset,
+    async *replay(from: bigint): AsyncGenerator<ReplayedBatch> {
+      for await (const b of log.batchHeaders(from)) {
+        yield {
+          producerId: b.producerId,
+          epoch: b.producerEpoch,
+          baseSequence: b.baseSequence,
+          lastOffsetDelta: b.lastOffsetDelta,
+          maxTimestamp: b.maxTimestamp,
+          baseOffset: b.baseOffset,
+          isControl: (b.attributes & ATTR_CONTROL) !== 0,
+        }
+      }
+    },
+  }
+}
