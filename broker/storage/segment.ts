@@ -121,9 +121,9 @@ export class Segment {
     seg.size = logStat.size
     const offsetBytes = await readOrCreate(seg.indexPath)
     const timeBytes = await readOrCreate(seg.timeIndexPath)
-    seg.offsetIndex = new OffsetIndex(baseOffset, offsetBytes)
-    seg.timeIndex = new TimeIndex(baseOffset, timeBytes)
-    if (offsetBytes.length === 0 && seg.size > 0) return { segment: seg, needsRecovery: true }
+    seg.offsetIndex = new OffsetIndex(baseOffset, offsetBytes ?? undefined)
+    seg.timeIndex = new TimeIndex(baseOffset, timeBytes ?? undefined)
+    if (!offsetBytes || !timeBytes) return { segment: seg, needsRecovery: seg.size > 0 }
     if (seg.offsetIndex.sanityError(offsetBytes.length, seg.size) !== null)
       return { segment: seg, needsRecovery: true }
     // Replay the tail after the last index entry for the next offset and the newest timestamps.
@@ -382,13 +382,14 @@ function ignoreMissing(err: unknown): void {
   if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
 }
 
-async function readOrCreate(path: string): Promise<Buffer> {
+/** The file's bytes, or null when it was missing (it is then created empty). */
+async function readOrCreate(path: string): Promise<Buffer | null> {
   try {
     return await readFile(path)
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
     await (await open(path, 'w')).close()
-    return Buffer.alloc(0)
+    return null
   }
 }
 
