@@ -279,3 +279,56 @@ export interface TailUpdate {
   /** Set on the last update when the tail stopped because of an error. */
   error: string | null
 }
+
+// ---- segment inspection (bundled broker only) ----
+
+export interface SegmentInfo {
+  baseOffset: string
+  /** Offset of the last record in the segment, or null when it is empty. */
+  lastOffset: string | null
+  logBytes: number
+  indexBytes: number
+  timeIndexBytes: number
+  batchCount: number
+  recordCount: number
+  firstTimestamp: number | null
+  lastTimestamp: number | null
+  /** Set when the scan stopped at bytes that are not a valid batch (e.g. a torn write). */
+  problem: string | null
+}
+
+export interface SegmentBatch {
+  position: number
+  baseOffset: string
+  lastOffset: string
+  sizeBytes: number
+  recordCount: number
+  magic: number
+  crc: number
+  crcValid: boolean
+  compression: string
+  timestampType: 'create' | 'log-append'
+  firstTimestamp: number
+  maxTimestamp: number
+  producerId: string
+  producerEpoch: number
+  baseSequence: number
+  partitionLeaderEpoch: number
+  transactional: boolean
+  control: boolean
+}
+
+export interface SegmentBatchPage {
+  batches: SegmentBatch[]
+  /** Where the next page starts, or null at the end of the segment. */
+  nextPosition: number | null
+  /** Set when reading stopped at bytes that are not a valid batch. */
+  problem: string | null
+}
+
+export interface SegmentIndexPage {
+  kind: 'offset' | 'time'
+  entries: { offset: string; position: number | null; timestamp: number | null }[]
+  /** Entry number to continue from, or null at the end. */
+  next: number | null
+}

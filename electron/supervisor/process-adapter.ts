@@ -1,18 +1,15 @@
 // The one thing the supervisor needs from a process runtime: start the broker entry, read its output
 // line by line, learn when it exits, and signal it. Electron's utilityProcess and node:child_process both
 // fit behind it, so the supervisor itself never imports electron.
+import type { ProcessExit } from './types.ts'
+
+export type { ProcessExit }
 
 export interface SpawnRequest {
   /** Module to run: the same entry as `strata broker` (bin/strata.js, or its bundled copy). */
   entry: string
   args: string[]
   env: Record<string, string>
-}
-
-export interface ProcessExit {
-  /** Exit code, or null when the process died from a signal. */
-  code: number | null
-  signal: string | null
 }
 
 export interface ManagedProcess {
