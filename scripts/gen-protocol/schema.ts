@@ -186,7 +186,7 @@ function loadMessage(raw: RawMessage, dir: string): Message {
       if (f.fields !== undefined) {
         if (structName === null) throw new Error(`${at}: fields on a non-struct type`)
         if (structs.has(structName)) throw new Error(`${at}: struct ${structName} defined twice`)
-        const s: Struct = { name: structName, tsName: raw.name + structName, fields: [] }
+        const s: Struct = { name: structName, tsName: structTsName(raw.name, structName), fields: [] }
         structs.set(structName, s)
         s.fields = toFields(f.fields, at)
       }
@@ -209,7 +209,7 @@ function loadMessage(raw: RawMessage, dir: string): Message {
     })
 
   for (const cs of raw.commonStructs ?? []) {
-    const s: Struct = { name: cs.name, tsName: raw.name + cs.name, fields: [] }
+    const s: Struct = { name: cs.name, tsName: structTsName(raw.name, cs.name), fields: [] }
     structs.set(cs.name, s)
   }
   for (const cs of raw.commonStructs ?? []) {
@@ -223,8 +223,12 @@ function loadMessage(raw: RawMessage, dir: string): Message {
         f.type.kind === 'struct' ? f.type.struct : f.type.kind === 'array' ? structOf(f.type.elem) : null
       if (sn !== null && !structs.has(sn)) throw new Error(`${raw.name}.${f.name}: unknown struct ${sn}`)
     }
-    if (s !== root && (s.tsName === `${raw.name}Input` || s.name === 'Input')) {
-      throw new Error(`${raw.name}: struct name ${s.name} clashes with generated names`)
+  }
+  const tsNames = new Set<string>()
+  for (const s of [root, ...structs.values()]) {
+    for (const n of [s.tsName, `${s.tsName}Input`]) {
+      if (tsNames.has(n)) throw new Error(`${raw.name}: generated type name ${n} is not unique`)
+      tsNames.add(n)
     }
   }
   return {
@@ -238,6 +242,14 @@ function loadMessage(raw: RawMessage, dir: string): Message {
     dir,
     module: kebab(raw.name),
   }
+}
+
+/**
+ * Interface name of a nested struct: the message name plus the struct name, unless the struct name
+ * already starts with the message name (MetadataRequestTopic stays MetadataRequestTopic).
+ */
+function structTsName(message: string, struct: string): string {
+  return struct.startsWith(message) ? struct : message + struct
 }
 
 function structOf(t: { kind: 'prim'; prim: Prim } | { kind: 'struct'; struct: string }): string | null {
