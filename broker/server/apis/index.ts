@@ -1,16 +1,30 @@
 // Every API handler the broker serves, one import per file (ApiVersions advertises exactly these).
 // To add an API: create NN-name.ts default-exporting `api(...)` and add one line here.
 import type { ApiHandler } from '../registry.ts'
+import produce from './00-produce.ts'
 import metadata from './03-metadata.ts'
 import apiVersions from './18-api-versions.ts'
 import createTopics from './19-create-topics.ts'
 import deleteTopics from './20-delete-topics.ts'
+import describeConfigs from './32-describe-configs.ts'
+import alterConfigs from './33-alter-configs.ts'
+import describeLogDirs from './35-describe-log-dirs.ts'
 import createPartitions from './37-create-partitions.ts'
+import incrementalAlterConfigs from './44-incremental-alter-configs.ts'
+import describeCluster from './60-describe-cluster.ts'
+import describeTopicPartitions from './75-describe-topic-partitions.ts'
 
 export const handlers: ApiHandler<unknown, unknown>[] = [
+  produce,
   metadata,
   apiVersions,
   createTopics,
   deleteTopics,
+  describeConfigs,
+  alterConfigs,
+  describeLogDirs,
   createPartitions,
+  incrementalAlterConfigs,
+  describeCluster,
+  describeTopicPartitions,
 ]

@@ -1,0 +1,37 @@
+// DescribeConfigs (key 32), v0-v4.
+// v1: includeSynonyms in the request; configSource and synonyms replace isDefault in the response.
+// v2: same as v1. v3: includeDocumentation; configType and documentation in the response. v4: flexible.
+// Topic resources list every topic config with its effective value and source; the broker resource
+// (its node id) lists the broker configs, read-only unless Kafka can change them dynamically; the
+// empty broker name lists the cluster-wide dynamic defaults.
+import { decodeDescribeConfigsRequest } from '../../protocol/generated/describe-configs-request.ts'
+import {
+  encodeDescribeConfigsResponse,
+  type DescribeConfigsResponseInput,
+} from '../../protocol/generated/describe-configs-response.ts'
+import { describeResource } from '../config-resources.ts'
+import { api } from '../registry.ts'
+
+export default api(
+  32,
+  { min: 0, max: 4 },
+  {
+    decode: decodeDescribeConfigsRequest,
+    encode: encodeDescribeConfigsResponse,
+    handle: (req, ctx): DescribeConfigsResponseInput => ({
+      throttleTimeMs: 0,
+      results: req.resources.map((r) => ({
+        resourceType: r.resourceType,
+        resourceName: r.resourceName,
+        ...describeResource(
+          ctx.broker,
+          r.resourceType,
+          r.resourceName,
+          r.configurationKeys,
+          req.includeSynonyms,
+          req.includeDocumentation,
+        ),
+      })),
+    }),
+  },
+)
