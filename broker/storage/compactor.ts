@@ -107,7 +107,12 @@ export async function compactLog(
       await syncDir(seg.dir)
       await log.retireSegment(seg, async () => {
         await rename(swapPath, segmentFile(seg.dir, seg.baseOffset, LOG_SUFFIX))
-        const { segment } = await Segment.load(seg.dir, seg.baseOffset, log.cache)
+        const { segment } = await Segment.load(
+          seg.dir,
+          seg.baseOffset,
+          log.cache,
+          log.config.indexIntervalBytes,
+        )
         await segment.recover(log.config.indexIntervalBytes, -1n)
         await segment.flush()
         return segment

@@ -734,7 +734,7 @@ export class PartitionLog {
     let prevLast = -1n
     for (let i = 0; i < bases.length; i++) {
       const base = bases[i] as bigint
-      const { segment, needsRecovery } = await Segment.load(this.dir, base, this.#cache)
+      const { segment, needsRecovery } = await Segment.load(this.dir, base, this.#cache, interval)
       const next = bases[i + 1]
       const afterRecoveryPoint = next === undefined || next > recoveryPoint
       if (needsRecovery || (!cleanShutdown && afterRecoveryPoint)) {

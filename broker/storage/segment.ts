@@ -115,6 +115,7 @@ export class Segment {
     dir: string,
     baseOffset: bigint,
     cache: HandleCache,
+    indexIntervalBytes: number,
   ): Promise<{ segment: Segment; needsRecovery: boolean }> {
     const logStat = await stat(segmentFile(dir, baseOffset, LOG_SUFFIX))
     const seg = new Segment(dir, baseOffset, cache, logStat.mtimeMs)
@@ -133,9 +134,13 @@ export class Segment {
       seg.maxTimestamp = lastTime.timestamp
       seg.offsetOfMaxTimestamp = lastTime.offset
     }
+    // An index that should have an entry after its last one is stale (e.g. truncated): rebuild it.
     let pos = last.position
+    let stale = false
     for await (const b of seg.batches(last.position)) {
       if (b.baseOffset < baseOffset || b.lastOffset - baseOffset > MAX_RELATIVE_OFFSET) break
+      if (seg.bytesSinceLastIndexEntry > indexIntervalBytes) stale = true
+      seg.bytesSinceLastIndexEntry += b.size
       seg.nextOffset = b.lastOffset + 1n
       if (b.maxTimestamp > seg.maxTimestamp) {
         seg.maxTimestamp = b.maxTimestamp
@@ -143,7 +148,7 @@ export class Segment {
       }
       pos = b.position + b.size
     }
-    seg.bytesSinceLastIndexEntry = pos - last.position
+    if (stale) return { segment: seg, needsRecovery: true }
     if (pos !== seg.size) return { segment: seg, needsRecovery: true }
     if (seg.timeIndex.sanityError(timeBytes.length, seg.nextOffset) !== null)
       return { segment: seg, needsRecovery: true }
