@@ -241,6 +241,14 @@ describe('record-level problems', () => {
     expect(decoded.header.lastOffsetDelta).toBe(4)
   })
 
+  it('refuses a truncated batch and an unknown codec with CORRUPT_MESSAGE', async () => {
+    const buf = await buildRecordBatch({ records: [{ value: 'a' }] })
+    await expect(readBatchRecords(buf, 0, buf.length + 1)).rejects.toMatchObject({ errorCode: 2 })
+    await expect(readBatchRecords(buf, 0, 40)).rejects.toMatchObject({ errorCode: 2 })
+    buf.writeInt16BE(6, OFF_ATTRIBUTES)
+    await expect(readBatchRecords(buf, 0, buf.length)).rejects.toMatchObject({ errorCode: 2 })
+  })
+
   it('refuses to build an empty batch', async () => {
     await expect(buildRecordBatch({ records: [] })).rejects.toThrow(RangeError)
   })
