@@ -6,9 +6,9 @@
 //   headers: key (varint length + UTF-8) | value (varint length, -1 = null)
 import { ATTR_CONTROL, ATTR_TIMESTAMP_LOG_APPEND, BATCH_HEADER_SIZE } from './batch-header.ts'
 import type { BatchHeader } from './batch-header.ts'
-import { BatchView } from './batches.ts'
+import { BatchView, iterateBatches, validateBatch } from './batches.ts'
 import { decompress, decompressSync } from './compression.ts'
-import { invalidRecord, corruptMessage } from './errors.ts'
+import { corruptMessage, invalidRecord, RecordBatchError } from './errors.ts'
 import { readVarint, readVarlong } from './varint.ts'
 import type { Cursor } from './varint.ts'
 
@@ -153,6 +153,22 @@ export async function readBatchRecords(
   const count = checkRecordCount(batch)
   const payload = await decompress(codecOf(batch), batch.payload(), limitOf(opts))
   return withAbsolutes(batch.header(), decodeRecordsPayload(payload, count))
+}
+
+/**
+ * Validates (CRC included; compacted shapes allowed) and decodes every complete batch in `buf`, such as a
+ * Fetch response's records or a segment file. A trailing partial batch is ignored, as fetch responses may
+ * end in one. Throws RecordBatchError on the first invalid batch.
+ */
+export async function readAllBatches(buf: Buffer, opts?: DecodeOptions): Promise<DecodedBatch[]> {
+  const out: DecodedBatch[] = []
+  for (const view of iterateBatches(buf)) {
+    const problem = validateBatch(buf, view.position, view.size, { allowCompacted: true })
+    if (problem)
+      throw new RecordBatchError(problem.errorCode, `batch at byte ${view.position}: ${problem.reason}`)
+    out.push(await readBatchRecords(buf, view.position, view.size, opts))
+  }
+  return out
 }
 
 function withAbsolutes(header: BatchHeader, records: Record[]): DecodedBatch {

@@ -22,6 +22,7 @@ import {
   decodeRecords,
   decodeRecordsPayload,
   isControlBatch,
+  readAllBatches,
   readBatchRecords,
 } from '../../../broker/protocol/records/records.ts'
 import type { Record } from '../../../broker/protocol/records/records.ts'
@@ -251,6 +252,34 @@ describe('record-level problems', () => {
 
   it('refuses to build an empty batch', async () => {
     await expect(buildRecordBatch({ records: [] })).rejects.toThrow(RangeError)
+  })
+})
+
+describe('readAllBatches', () => {
+  it('decodes every complete batch and ignores a trailing partial one', async () => {
+    const a = await buildRecordBatch({
+      baseOffset: 0n,
+      records: [{ value: 'a' }, { value: 'b' }],
+      compression: 'lz4',
+    })
+    const c = buildControlBatch({
+      producerId: 1n,
+      producerEpoch: 0,
+      commit: true,
+      coordinatorEpoch: 0,
+      timestamp: 0,
+    })
+    c.writeBigInt64BE(2n, 0)
+    const d = await buildRecordBatch({ baseOffset: 3n, records: [{ value: 'd' }], compression: 'zstd' })
+    const batches = await readAllBatches(Buffer.concat([a, c, d, d.subarray(0, 30)]))
+    expect(batches.map((x) => x.records.map((r) => r.offset))).toEqual([[0n, 1n], [2n], [3n]])
+    expect(batches[2]!.records[0]!.value!.toString()).toBe('d')
+  })
+
+  it('throws the batch problem as a RecordBatchError', async () => {
+    const a = await buildRecordBatch({ records: [{ value: 'a' }] })
+    a[a.length - 1] = a[a.length - 1]! ^ 0xff
+    await expect(readAllBatches(a)).rejects.toMatchObject({ errorCode: 2, message: /CRC/ })
   })
 })
 
