@@ -64,6 +64,7 @@ describe('kafkajs admin', () => {
     expect(entries.find((e) => e.configName === 'cleanup.policy')?.configValue).toBe('compact')
     expect(entries.find((e) => e.configName === 'retention.ms')?.configValue).toBe('604800000')
     await admin.alterConfigs({
+      validateOnly: false,
       resources: [
         {
           type: ConfigResourceTypes.TOPIC,
@@ -84,6 +85,7 @@ describe('kafkajs admin', () => {
     expect(e2.find((e) => e.configName === 'cleanup.policy')?.configValue).toBe('delete')
     await expect(
       admin.alterConfigs({
+        validateOnly: false,
         resources: [
           { type: ConfigResourceTypes.TOPIC, name: 'kj-c', configEntries: [{ name: 'no.such', value: '1' }] },
         ],
