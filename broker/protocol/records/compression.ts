@@ -1,8 +1,8 @@
 // Record batch compression codecs (attributes bits 0-2): gzip and zstd via Node's zlib, snappy and lz4 via
 // napi-rs native packages. Decompression is always bounded by a caller-given maximum so that a small
-// batch cannot inflate into gigabytes: zlib enforces it with maxOutputLength; for snappy and lz4 the
-// sizes the formats declare (snappy's length preamble, lz4's block headers) are checked before any
-// output is allocated.
+// batch cannot inflate into gigabytes: zlib enforces it with maxOutputLength; snappy's declared lengths
+// are checked before anything is inflated; lz4's block headers bound the output to the limit plus at most
+// one block before inflating, and the real size is checked after.
 //
 // Snappy framing: the Java client writes xerial-framed snappy (SnappyOutputStream), librdkafka writes
 // one raw snappy block; both clients read both, so we accept both and write the xerial framing.
