@@ -27,7 +27,6 @@ import { compress, decompress } from '../protocol/records/compression.ts'
 import { attributesAt, recordCountAt } from './batch-scan.ts'
 import { syncDir } from './checkpoint.ts'
 import { CLEANED_SUFFIX, LOG_SUFFIX, SWAP_SUFFIX, segmentFile } from './file-names.ts'
-import type { HandleCache } from './handle-cache.ts'
 import type { PartitionLog } from './partition-log.ts'
 import { iterateRecords } from './record-scan.ts'
 import { Segment } from './segment.ts'
@@ -47,10 +46,12 @@ const firstDirtyOffsets = new WeakMap<PartitionLog, bigint>()
 const MAX_INFLATED_BATCH = 256 * 1024 * 1024
 const READ_CHUNK = 1024 * 1024
 
-/** Compacts `log` when it has enough dirty data (or force is set); returns null when there was nothing to do. */
+/**
+ * Compacts `log` when it has enough dirty data; `force` cleans every cleanable segment regardless (tests, and
+ * an operator's request). Returns null when there was nothing to do.
+ */
 export async function compactLog(
   log: PartitionLog,
-  _cache: HandleCache,
   now: number,
   opts: { force?: boolean } = {},
 ): Promise<CompactionResult | null> {
@@ -64,7 +65,7 @@ export async function compactLog(
   }
   if (cleanable.length === 0) return null
   const firstDirty = firstDirtyOffsets.get(log) ?? -1n
-  const dirty = cleanable.filter((s) => s.baseOffset >= firstDirty)
+  const dirty = opts.force ? cleanable : cleanable.filter((s) => s.baseOffset >= firstDirty)
   if (dirty.length === 0) return null
   const total = cleanable.reduce((n, s) => n + s.size, 0)
   const dirtyBytes = dirty.reduce((n, s) => n + s.size, 0)

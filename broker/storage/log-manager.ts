@@ -245,7 +245,7 @@ export class LogManager {
     for (const e of this.partitions()) {
       if (!isCompacted(e.log.config) || e.log.offline || e.log.closed) continue
       try {
-        const r = await compactLog(e.log, this.cache, this.#now())
+        const r = await compactLog(e.log, this.#now())
         if (r) results.push(r)
       } catch (err) {
         this.#report(`compaction of ${e.topic}-${e.partition} failed: ${String(err)}`)
