@@ -2,10 +2,15 @@
 // To add an API: create NN-name.ts default-exporting `api(...)` and add one line here.
 import type { ApiHandler } from '../registry.ts'
 import produce from './00-produce.ts'
+import fetch from './01-fetch.ts'
+import listOffsets from './02-list-offsets.ts'
 import metadata from './03-metadata.ts'
 import apiVersions from './18-api-versions.ts'
 import createTopics from './19-create-topics.ts'
 import deleteTopics from './20-delete-topics.ts'
+import deleteRecords from './21-delete-records.ts'
+import initProducerId from './22-init-producer-id.ts'
+import offsetForLeaderEpoch from './23-offset-for-leader-epoch.ts'
 import describeConfigs from './32-describe-configs.ts'
 import alterConfigs from './33-alter-configs.ts'
 import describeLogDirs from './35-describe-log-dirs.ts'
@@ -16,10 +21,15 @@ import describeTopicPartitions from './75-describe-topic-partitions.ts'
 
 export const handlers: ApiHandler<unknown, unknown>[] = [
   produce,
+  fetch,
+  listOffsets,
   metadata,
   apiVersions,
   createTopics,
   deleteTopics,
+  deleteRecords,
+  initProducerId,
+  offsetForLeaderEpoch,
   describeConfigs,
   alterConfigs,
   describeLogDirs,

@@ -1,0 +1,181 @@
+// Produce (key 0), v3-v11. v0-v2 carry message formats v0/v1 only, which this broker does not store.
+// v3: transactionalId; record batch v2 (magic 2) only. v4: KAFKA_STORAGE_ERROR may be returned.
+// v5: logStartOffset in the response. v6: same as v5. v7: zstd allowed. v8: recordErrors and errorMessage.
+// v9: flexible versions. v10: currentLeader/nodeEndpoints tagged fields (only for NOT_LEADER errors).
+// v11: TRANSACTION_ABORTABLE may be returned.
+//
+// Per partition: header-only validation of every batch (size, magic, CRC-32C, counts, codec), the topic's
+// max.message.bytes, idempotent producer sequence checks, then one append of the request's bytes as they
+// came (offsets patched in place). A retried batch of an idempotent producer is answered with the offsets
+// it was first written at. acks=0 gets no response; acks other than 0, 1, -1 get INVALID_REQUIRED_ACKS.
+// Kafka never creates topics on produce (only Metadata does), and neither does this broker.
+import { ErrorCode } from '../../protocol/errors.ts'
+import { decodeProduceRequest } from '../../protocol/generated/produce-request.ts'
+import {
+  encodeProduceResponse,
+  type ProduceResponseInput,
+  type ProduceResponsePartitionProduceResponseInput,
+} from '../../protocol/generated/produce-response.ts'
+import { LOG_OVERHEAD, OFF_BATCH_LENGTH } from '../../protocol/records/batch-header.ts'
+import { BatchView, validateBatch } from '../../protocol/records/batches.ts'
+import { isInternalTopic } from '../../metadata/topic-rules.ts'
+import type { ProducerBatch, SequenceRejection } from '../../producers/producer-state.ts'
+import { StorageError } from '../../storage/errors.ts'
+import type { PartitionLog } from '../../storage/partition-log.ts'
+import { producersOf, waitKey } from '../data-path.ts'
+import { api, type RequestContext } from '../registry.ts'
+
+type PartitionOut = ProduceResponsePartitionProduceResponseInput
+
+const REJECTION_CODES: Record<SequenceRejection, number> = {
+  'out-of-order-sequence': ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER,
+  'invalid-producer-epoch': ErrorCode.INVALID_PRODUCER_EPOCH,
+  'unknown-producer-id': ErrorCode.UNKNOWN_PRODUCER_ID,
+}
+
+function failed(index: number, errorCode: number, errorMessage: string | null): PartitionOut {
+  return { index, errorCode, baseOffset: -1n, logAppendTimeMs: -1n, logStartOffset: -1n, errorMessage }
+}
+
+/** The batches of one partition's records, or why they are refused. Header work only. */
+function splitBatches(
+  records: Buffer,
+  log: PartitionLog,
+): { batches: BatchView[] } | { errorCode: number; message: string } {
+  const batches: BatchView[] = []
+  const { maxMessageBytes, segmentBytes } = log.config
+  for (let pos = 0; pos < records.length;) {
+    const left = records.length - pos
+    let size = left >= LOG_OVERHEAD ? records.readInt32BE(pos + OFF_BATCH_LENGTH) + LOG_OVERHEAD : left
+    if (size < 0 || size > left) size = left
+    const problem = validateBatch(records, pos, size)
+    if (problem !== null) return { errorCode: problem.errorCode, message: problem.reason }
+    if (size > segmentBytes) {
+      return {
+        errorCode: ErrorCode.RECORD_LIST_TOO_LARGE,
+        message: `batch of ${size} bytes is larger than segment.bytes ${segmentBytes}`,
+      }
+    }
+    if (size > maxMessageBytes) {
+      return {
+        errorCode: ErrorCode.MESSAGE_TOO_LARGE,
+        message: `batch of ${size} bytes is larger than max.message.bytes ${maxMessageBytes}`,
+      }
+    }
+    batches.push(new BatchView(records, pos, size))
+    pos += size
+  }
+  if (batches.length === 0) return { errorCode: ErrorCode.INVALID_RECORD, message: 'no record batch' }
+  return { batches }
+}
+
+function producerBatch(b: BatchView): ProducerBatch {
+  return {
+    producerId: b.producerId,
+    epoch: b.producerEpoch,
+    baseSequence: b.baseSequence,
+    lastOffsetDelta: b.lastOffsetDelta,
+    maxTimestamp: b.maxTimestamp,
+  }
+}
+
+async function producePartition(
+  ctx: RequestContext,
+  topic: string,
+  index: number,
+  records: Buffer | null,
+  acks: number,
+): Promise<PartitionOut> {
+  const { broker } = ctx
+  const state = broker.metadata.image.topicsByName.get(topic)?.partitions[index]
+  const log = state === undefined ? undefined : broker.logs.getLog(topic, index)
+  if (log === undefined || state === undefined) {
+    return failed(
+      index,
+      ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+      'This server does not host this topic-partition.',
+    )
+  }
+  if (isInternalTopic(topic)) {
+    return failed(index, ErrorCode.INVALID_TOPIC_EXCEPTION, `Cannot append to internal topic ${topic}`)
+  }
+  if (acks === -1 && log.config.minInsyncReplicas > 1) {
+    return failed(
+      index,
+      ErrorCode.NOT_ENOUGH_REPLICAS,
+      `min.insync.replicas is ${log.config.minInsyncReplicas} and this cluster has 1 broker`,
+    )
+  }
+  const split = splitBatches(records ?? Buffer.alloc(0), log)
+  if ('errorCode' in split) return failed(index, split.errorCode, split.message)
+  const { batches } = split
+  const idempotent = batches.some((b) => b.producerId >= 0n)
+  try {
+    const producers = await producersOf(broker.dataPath, log)
+    return await producers.serialize(async (): Promise<PartitionOut> => {
+      const headers = idempotent ? batches.map(producerBatch) : []
+      if (idempotent) {
+        const check = producers.table.check(headers)
+        if (check.kind === 'duplicate') {
+          return {
+            index,
+            errorCode: ErrorCode.NONE,
+            baseOffset: check.batch.firstOffset,
+            logAppendTimeMs:
+              log.config.messageTimestampType === 'LogAppendTime' ? check.batch.timestamp : -1n,
+            logStartOffset: log.logStartOffset,
+          }
+        }
+        if (check.kind === 'reject') return failed(index, REJECTION_CODES[check.reason], check.message)
+      }
+      const result = await log.append(records as Buffer, { leaderEpoch: state.leaderEpoch })
+      if (idempotent) {
+        // Record with the timestamps as stored (LogAppendTime stamps them during the append).
+        for (const b of batches) producers.table.record(producerBatch(b), b.baseOffset)
+      }
+      producers.appended((records as Buffer).length)
+      broker.dataPath.fetchWaiters.notify(waitKey(topic, index))
+      return {
+        index,
+        errorCode: ErrorCode.NONE,
+        baseOffset: result.baseOffset,
+        logAppendTimeMs: result.logAppendTime,
+        logStartOffset: result.logStartOffset,
+      }
+    })
+  } catch (err) {
+    if (err instanceof StorageError) return failed(index, err.errorCode, err.message)
+    ctx.log.error({ err, topic, partition: index }, 'produce failed')
+    return failed(index, ErrorCode.UNKNOWN_SERVER_ERROR, 'unexpected error while appending')
+  }
+}
+
+export default api(
+  0,
+  { min: 3, max: 11 },
+  {
+    decode: decodeProduceRequest,
+    encode: encodeProduceResponse,
+    handle: async (req, ctx): Promise<ProduceResponseInput | null> => {
+      const validAcks = req.acks === 0 || req.acks === 1 || req.acks === -1
+      const responses = await Promise.all(
+        req.topicData.map(async (t) => ({
+          name: t.name,
+          partitionResponses: await Promise.all(
+            t.partitionData.map((p) =>
+              validAcks
+                ? producePartition(ctx, t.name, p.index, p.records, req.acks)
+                : failed(
+                    p.index,
+                    ErrorCode.INVALID_REQUIRED_ACKS,
+                    `acks must be 0, 1 or -1, not ${req.acks}`,
+                  ),
+            ),
+          ),
+        })),
+      )
+      if (req.acks === 0) return null
+      return { responses, throttleTimeMs: 0 }
+    },
+  },
+)

@@ -1,0 +1,211 @@
+// Fetch (key 1), v4-v17. v0-v3 only carry message formats v0/v1, which this broker does not store.
+// v4: isolationLevel, lastStableOffset and abortedTransactions. v5: logStartOffset. v6: KAFKA_STORAGE_ERROR.
+// v7: incremental fetch sessions (KIP-227: sessionId, sessionEpoch, forgotten topics). v8: same as v7.
+// v9: currentLeaderEpoch. v10: zstd batches may be returned. v11: rackId, preferredReadReplica (-1 here).
+// v12: flexible versions; lastFetchedEpoch; divergingEpoch/currentLeader/snapshotId tagged fields.
+// v13: topic ids instead of names (UNKNOWN_TOPIC_ID). v14: same as v13. v15: replicaState replaces
+// replicaId. v16: nodeEndpoints. v17: replicaDirectoryId.
+//
+// Long polling: when the first read finds fewer than minBytes and no error, the request parks on the
+// partitions' append events (no polling loop) until enough bytes arrived or maxWaitMs ran out.
+// Limits: partitionMaxBytes per partition and maxBytes for the response, but the first batch found is
+// returned whole even when larger (KIP-74). Record bytes go from the storage read into the response.
+// READ_COMMITTED reads stop at the last stable offset. Offsets below the log start or past the high
+// watermark are OFFSET_OUT_OF_RANGE.
+import { ErrorCode } from '../../protocol/errors.ts'
+import { decodeFetchRequest, type FetchRequest } from '../../protocol/generated/fetch-request.ts'
+import {
+  encodeFetchResponse,
+  type FetchResponseInput,
+  type FetchResponsePartitionDataInput,
+} from '../../protocol/generated/fetch-response.ts'
+import { StorageError } from '../../storage/errors.ts'
+import { waitKey } from '../data-path.ts'
+import type { BrokerState } from '../broker-state.ts'
+import type { FetchContext, ForgottenTopic, RequestedPartition } from '../fetch-sessions.ts'
+import { api, type RequestContext } from '../registry.ts'
+
+const READ_COMMITTED = 1
+const EMPTY = Buffer.alloc(0)
+
+interface PartitionRead {
+  request: RequestedPartition
+  /** Topic name when known (for the wait key and v<13 responses). */
+  topicName: string | null
+  out: FetchResponsePartitionDataInput & {
+    partitionIndex: number
+    errorCode: number
+    highWatermark: bigint
+    lastStableOffset: bigint
+    logStartOffset: bigint
+    records: Buffer
+  }
+}
+
+function resolveTopic(
+  broker: BrokerState,
+  topicKey: string,
+  byId: boolean,
+): { name: string; partitions: number } | null {
+  const image = broker.metadata.image
+  const t = byId ? image.topicsById.get(topicKey) : image.topicsByName.get(topicKey)
+  return t === undefined ? null : { name: t.name, partitions: t.partitions.length }
+}
+
+function errorRead(p: RequestedPartition, topicName: string | null, errorCode: number): PartitionRead {
+  return {
+    request: p,
+    topicName,
+    out: {
+      partitionIndex: p.partition,
+      errorCode,
+      highWatermark: -1n,
+      lastStableOffset: -1n,
+      logStartOffset: -1n,
+      records: EMPTY,
+    },
+  }
+}
+
+/** Reads every partition once, in order, within the response byte budget. */
+async function readAll(
+  ctx: RequestContext,
+  partitions: readonly RequestedPartition[],
+  req: FetchRequest,
+  byId: boolean,
+): Promise<PartitionRead[]> {
+  const { broker } = ctx
+  let budget = ctx.apiVersion >= 3 ? req.maxBytes : 0x7fffffff
+  let foundData = false
+  const reads: PartitionRead[] = []
+  for (const p of partitions) {
+    const topic = resolveTopic(broker, p.topicKey, byId)
+    if (topic === null) {
+      reads.push(errorRead(p, null, byId ? ErrorCode.UNKNOWN_TOPIC_ID : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION))
+      continue
+    }
+    const log =
+      p.partition >= 0 && p.partition < topic.partitions
+        ? broker.logs.getLog(topic.name, p.partition)
+        : undefined
+    if (log === undefined) {
+      reads.push(errorRead(p, topic.name, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION))
+      continue
+    }
+    const out: PartitionRead['out'] = {
+      partitionIndex: p.partition,
+      errorCode: ErrorCode.NONE,
+      highWatermark: log.highWatermark,
+      lastStableOffset: log.lastStableOffset,
+      logStartOffset: log.logStartOffset,
+      abortedTransactions: req.isolationLevel === READ_COMMITTED ? [] : null,
+      preferredReadReplica: -1,
+      records: EMPTY,
+    }
+    reads.push({ request: p, topicName: topic.name, out })
+    if (p.fetchOffset < log.logStartOffset || p.fetchOffset > log.highWatermark) {
+      out.errorCode = ErrorCode.OFFSET_OUT_OF_RANGE
+      continue
+    }
+    const limit = Math.min(p.partitionMaxBytes, budget)
+    if (limit <= 0 && foundData) continue
+    try {
+      const res = await log.read(p.fetchOffset, Math.max(0, limit), {
+        maxOffset: req.isolationLevel === READ_COMMITTED ? log.lastStableOffset : log.highWatermark,
+        minOneMessage: !foundData,
+      })
+      out.highWatermark = res.highWatermark
+      out.lastStableOffset = res.lastStableOffset
+      out.logStartOffset = res.logStartOffset
+      out.records = res.records
+      if (res.records.length > 0) {
+        foundData = true
+        budget -= res.records.length
+      }
+    } catch (err) {
+      if (!(err instanceof StorageError)) throw err
+      out.errorCode = err.errorCode
+    }
+  }
+  return reads
+}
+
+function sessionContext(ctx: RequestContext, req: FetchRequest, byId: boolean): FetchContext {
+  const requested: RequestedPartition[] = []
+  for (const t of req.topics) {
+    const topicKey = byId ? t.topicId : t.topic
+    for (const p of t.partitions) {
+      requested.push({
+        topicKey,
+        partition: p.partition,
+        fetchOffset: p.fetchOffset,
+        partitionMaxBytes: p.partitionMaxBytes,
+        currentLeaderEpoch: p.currentLeaderEpoch,
+      })
+    }
+  }
+  if (ctx.apiVersion < 7) return { kind: 'full', sessionId: 0, partitions: requested, session: undefined }
+  const forgotten: ForgottenTopic[] = req.forgottenTopicsData.map((f) => ({
+    topicKey: byId ? f.topicId : f.topic,
+    partitions: f.partitions,
+  }))
+  return ctx.broker.dataPath.fetchSessions.newContext(req.sessionId, req.sessionEpoch, requested, forgotten)
+}
+
+function respond(
+  fetchCtx: Exclude<FetchContext, { kind: 'error' }>,
+  reads: PartitionRead[],
+  byId: boolean,
+): FetchResponseInput {
+  const incremental = fetchCtx.kind === 'incremental'
+  const responses: NonNullable<FetchResponseInput['responses']>[number][] = []
+  let current: { topicKey: string; partitions: FetchResponsePartitionDataInput[] } | undefined
+  for (const r of reads) {
+    const include =
+      fetchCtx.session === undefined ||
+      fetchCtx.session.update(r.request, { ...r.out, recordBytes: r.out.records.length }, incremental)
+    if (!include) continue
+    if (current === undefined || current.topicKey !== r.request.topicKey) {
+      current = { topicKey: r.request.topicKey, partitions: [] }
+      responses.push(
+        byId
+          ? { topicId: r.request.topicKey, partitions: current.partitions }
+          : { topic: r.request.topicKey, partitions: current.partitions },
+      )
+    }
+    current.partitions.push(r.out)
+  }
+  return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId: fetchCtx.sessionId, responses }
+}
+
+export default api(
+  1,
+  { min: 4, max: 17 },
+  {
+    decode: decodeFetchRequest,
+    encode: encodeFetchResponse,
+    handle: async (req, ctx): Promise<FetchResponseInput> => {
+      const byId = ctx.apiVersion >= 13
+      const fetchCtx = sessionContext(ctx, req, byId)
+      if (fetchCtx.kind === 'error') {
+        return { throttleTimeMs: 0, errorCode: ErrorCode[fetchCtx.errorCode], sessionId: 0, responses: [] }
+      }
+      const deadline = Date.now() + Math.max(0, req.maxWaitMs)
+      const waiters = ctx.broker.dataPath.fetchWaiters
+      let reads = await readAll(ctx, fetchCtx.partitions, req, byId)
+      for (;;) {
+        const bytes = reads.reduce((n, r) => n + r.out.records.length, 0)
+        const remaining = deadline - Date.now()
+        if (bytes >= req.minBytes || remaining <= 0 || reads.some((r) => r.out.errorCode !== ErrorCode.NONE))
+          break
+        const keys = reads.flatMap((r) =>
+          r.topicName === null ? [] : [waitKey(r.topicName, r.request.partition)],
+        )
+        const woken = await waiters.wait(keys, remaining)
+        reads = await readAll(ctx, fetchCtx.partitions, req, byId)
+        if (!woken) break
+      }
+      return respond(fetchCtx, reads, byId)
+    },
+  },
+)
