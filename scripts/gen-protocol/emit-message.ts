@@ -85,6 +85,7 @@ class MessageEmitter {
   readonly imports = new Set<string>()
   readonly arrayImports = new Set<string>()
   readonly defaultsNeeded = new Set<string>()
+  readonly isDefaultNeeded = new Set<string>()
   private uid = 0
 
   constructor(m: Message) {
@@ -402,21 +403,25 @@ class MessageEmitter {
     return name
   }
 
-  /** Condition under which a tagged field holding x differs from its default and so is written. */
-  differsFromDefault(f: Field, x: string): string {
+  /** Condition under which x equals a field's default, so a tagged field holding it is not written. */
+  equalsDefault(f: Field, x: string): string {
     const d = this.defaultExpr(f)
     const t = f.type
-    if (d === 'null') return `${x} !== null`
-    if (t.kind === 'struct') return 'true'
-    const orNull = this.tsNullable(f) ? `${x} === null || ` : ''
-    if (t.kind === 'array') return `${orNull}${x}.length > 0`
-    if (t.prim === 'bytes' || t.prim === 'records') return `${orNull}${x}.length > 0`
-    return `${x} !== ${d}`
+    if (d === 'null') return `${x} === null`
+    const notNull = this.tsNullable(f) ? `${x} !== null && ` : ''
+    if (t.kind === 'struct') {
+      this.isDefaultNeeded.add(t.struct)
+      return `${notNull}isDefault${this.struct(t.struct).tsName}(${x})`
+    }
+    if (t.kind === 'array' || t.prim === 'bytes' || t.prim === 'records') return `${notNull}${x}.length === 0`
+    return `${x} === ${d}`
   }
 
   /** The input value of a field, defaulted when omitted (an explicit null stays null). */
   inputValue(f: Field): string {
-    const d = this.defaultExpr(f)
+    // An omitted struct encodes as an empty input: every field of it takes its default.
+    const d =
+      f.type.kind === 'struct' && f.default !== null && f.default !== 'null' ? '{}' : this.defaultExpr(f)
     if (this.tsNullable(f) && d !== 'null') return `(v.${f.prop} === undefined ? ${d} : v.${f.prop})`
     return `v.${f.prop} ?? ${d}`
   }
@@ -462,7 +467,7 @@ class MessageEmitter {
           const vc = this.taggedCond(tr)
           body.push(`const ${x} = ${this.inputValue(f)}`)
           const c = `${x}Set`
-          body.push(`const ${c} = ${vc === 'true' ? '' : `${vc} && `}(${this.differsFromDefault(f, x)})`)
+          body.push(`const ${c} = ${vc === 'true' ? '' : `${vc} && `}!(${this.equalsDefault(f, x)})`)
           body.push(`if (${c}) n++`)
           names.push({ f, x, c })
         }
@@ -567,6 +572,21 @@ class MessageEmitter {
       }
     }
 
+    // isDefault checks (for tagged struct fields) may need checks of nested structs too.
+    const checked = new Set<string>()
+    while ([...this.isDefaultNeeded].some((n) => !checked.has(n))) {
+      for (const n of [...this.isDefaultNeeded]) {
+        if (checked.has(n)) continue
+        checked.add(n)
+        const s = this.struct(n)
+        const conds = s.fields.map(
+          (f) => `(v.${f.prop} === undefined || ${this.equalsDefault(f, `v.${f.prop}`)})`,
+        )
+        conds.push('(v.unknownTaggedFields === undefined || v.unknownTaggedFields.length === 0)')
+        defaults.push(`function isDefault${s.tsName}(v: ${s.tsName}Input): boolean {`, '  return (')
+        defaults.push(...conds.map((c, i) => `    ${c}${i < conds.length - 1 ? ' &&' : ''}`), '  )', '}', '')
+      }
+    }
     const writerValue = fns.some((l) => l.includes('new Writer('))
     const head: string[] = [GENERATED_HEADER, '']
     head.push(`import type { Reader, TaggedField } from '../primitives/reader.ts'`)

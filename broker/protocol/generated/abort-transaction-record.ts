@@ -41,7 +41,7 @@ export function encodeAbortTransactionRecord(w: Writer, v: AbortTransactionRecor
   const tf = v.unknownTaggedFields
   let n = tf === undefined ? 0 : tf.length
   const t0 = v.reason ?? null
-  const t0Set = (t0 !== null)
+  const t0Set = !(t0 === null)
   if (t0Set) n++
   w.unsignedVarint(n)
   let ti = 0

@@ -129,16 +129,16 @@ export function encodeApiVersionsResponse(w: Writer, v: ApiVersionsResponseInput
     const tf = v.unknownTaggedFields
     let n = tf === undefined ? 0 : tf.length
     const t0 = v.supportedFeatures ?? []
-    const t0Set = (t0.length > 0)
+    const t0Set = !(t0.length === 0)
     if (t0Set) n++
     const t1 = v.finalizedFeaturesEpoch ?? -1n
-    const t1Set = (t1 !== -1n)
+    const t1Set = !(t1 === -1n)
     if (t1Set) n++
     const t2 = v.finalizedFeatures ?? []
-    const t2Set = (t2.length > 0)
+    const t2Set = !(t2.length === 0)
     if (t2Set) n++
     const t3 = v.zkMigrationReady ?? false
-    const t3Set = (t3 !== false)
+    const t3Set = !(t3 === false)
     if (t3Set) n++
     w.unsignedVarint(n)
     let ti = 0

@@ -66,7 +66,7 @@ export function encodeBrokerHeartbeatRequest(w: Writer, v: BrokerHeartbeatReques
   const tf = v.unknownTaggedFields
   let n = tf === undefined ? 0 : tf.length
   const t0 = v.offlineLogDirs ?? []
-  const t0Set = version >= 1 && (t0.length > 0)
+  const t0Set = version >= 1 && !(t0.length === 0)
   if (t0Set) n++
   w.unsignedVarint(n)
   let ti = 0

@@ -61,13 +61,13 @@ export function encodeBrokerRegistrationChangeRecord(w: Writer, v: BrokerRegistr
   const tf = v.unknownTaggedFields
   let n = tf === undefined ? 0 : tf.length
   const t0 = v.fenced ?? 0
-  const t0Set = (t0 !== 0)
+  const t0Set = !(t0 === 0)
   if (t0Set) n++
   const t1 = v.inControlledShutdown ?? 0
-  const t1Set = version >= 1 && (t1 !== 0)
+  const t1Set = version >= 1 && !(t1 === 0)
   if (t1Set) n++
   const t2 = v.logDirs ?? []
-  const t2Set = version >= 2 && (t2.length > 0)
+  const t2Set = version >= 2 && !(t2.length === 0)
   if (t2Set) n++
   w.unsignedVarint(n)
   let ti = 0

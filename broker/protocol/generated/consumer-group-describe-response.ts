@@ -234,13 +234,7 @@ function encodeConsumerGroupDescribeResponseMember(w: Writer, v: ConsumerGroupDe
   w.compactString(v.clientHost ?? '')
   writeArray(w, true, v.subscribedTopicNames ?? [], writeCompactString, version)
   w.compactNullableString(v.subscribedTopicRegex ?? null)
-  encodeConsumerGroupDescribeResponseAssignment(w, v.assignment ?? defaultConsumerGroupDescribeResponseAssignment(), version)
-  encodeConsumerGroupDescribeResponseAssignment(w, v.targetAssignment ?? defaultConsumerGroupDescribeResponseAssignment(), version)
+  encodeConsumerGroupDescribeResponseAssignment(w, v.assignment ?? {}, version)
+  encodeConsumerGroupDescribeResponseAssignment(w, v.targetAssignment ?? {}, version)
   w.unknownTaggedFields(v.unknownTaggedFields)
-}
-
-function defaultConsumerGroupDescribeResponseAssignment(): ConsumerGroupDescribeResponseAssignment {
-  return {
-    topicPartitions: [],
-  }
 }

@@ -111,7 +111,7 @@ export function encodeConsumerGroupMemberMetadataValue(w: Writer, v: ConsumerGro
   const tf = v.unknownTaggedFields
   let n = tf === undefined ? 0 : tf.length
   const t0 = v.classicMemberMetadata ?? null
-  const t0Set = (t0 !== null)
+  const t0Set = !(t0 === null)
   if (t0Set) n++
   w.unsignedVarint(n)
   let ti = 0

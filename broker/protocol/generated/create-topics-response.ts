@@ -141,7 +141,7 @@ function encodeCreateTopicsResponseCreatableTopicResult(w: Writer, v: CreateTopi
     const tf = v.unknownTaggedFields
     let n = tf === undefined ? 0 : tf.length
     const t0 = v.topicConfigErrorCode ?? 0
-    const t0Set = (t0 !== 0)
+    const t0Set = !(t0 === 0)
     if (t0Set) n++
     w.unsignedVarint(n)
     let ti = 0

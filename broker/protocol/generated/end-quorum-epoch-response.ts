@@ -109,7 +109,7 @@ export function encodeEndQuorumEpochResponse(w: Writer, v: EndQuorumEpochRespons
     const tf = v.unknownTaggedFields
     let n = tf === undefined ? 0 : tf.length
     const t0 = v.nodeEndpoints ?? []
-    const t0Set = (t0.length > 0)
+    const t0Set = !(t0.length === 0)
     if (t0Set) n++
     w.unsignedVarint(n)
     let ti = 0

@@ -183,10 +183,10 @@ export function encodeFetchRequest(w: Writer, v: FetchRequestInput, version: num
     const tf = v.unknownTaggedFields
     let n = tf === undefined ? 0 : tf.length
     const t0 = v.clusterId ?? null
-    const t0Set = (t0 !== null)
+    const t0Set = !(t0 === null)
     if (t0Set) n++
-    const t1 = v.replicaState ?? defaultFetchRequestReplicaState()
-    const t1Set = version >= 15 && (true)
+    const t1 = v.replicaState ?? {}
+    const t1Set = version >= 15 && !(isDefaultFetchRequestReplicaState(t1))
     if (t1Set) n++
     w.unsignedVarint(n)
     let ti = 0
@@ -289,7 +289,7 @@ function encodeFetchRequestFetchPartition(w: Writer, v: FetchRequestFetchPartiti
     const tf = v.unknownTaggedFields
     let n = tf === undefined ? 0 : tf.length
     const t0 = v.replicaDirectoryId ?? 'AAAAAAAAAAAAAAAAAAAAAA'
-    const t0Set = version >= 17 && (t0 !== 'AAAAAAAAAAAAAAAAAAAAAA')
+    const t0Set = version >= 17 && !(t0 === 'AAAAAAAAAAAAAAAAAAAAAA')
     if (t0Set) n++
     w.unsignedVarint(n)
     let ti = 0
@@ -332,4 +332,12 @@ function defaultFetchRequestReplicaState(): FetchRequestReplicaState {
     replicaId: -1,
     replicaEpoch: -1n,
   }
+}
+
+function isDefaultFetchRequestReplicaState(v: FetchRequestReplicaStateInput): boolean {
+  return (
+    (v.replicaId === undefined || v.replicaId === -1) &&
+    (v.replicaEpoch === undefined || v.replicaEpoch === -1n) &&
+    (v.unknownTaggedFields === undefined || v.unknownTaggedFields.length === 0)
+  )
 }

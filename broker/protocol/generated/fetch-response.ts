@@ -206,7 +206,7 @@ export function encodeFetchResponse(w: Writer, v: FetchResponseInput, version: n
     const tf = v.unknownTaggedFields
     let n = tf === undefined ? 0 : tf.length
     const t0 = v.nodeEndpoints ?? []
-    const t0Set = version >= 16 && (t0.length > 0)
+    const t0Set = version >= 16 && !(t0.length === 0)
     if (t0Set) n++
     w.unsignedVarint(n)
     let ti = 0
@@ -290,14 +290,14 @@ function encodeFetchResponsePartitionData(w: Writer, v: FetchResponsePartitionDa
   if (version >= 12) {
     const tf = v.unknownTaggedFields
     let n = tf === undefined ? 0 : tf.length
-    const t0 = v.divergingEpoch ?? defaultFetchResponseEpochEndOffset()
-    const t0Set = (true)
+    const t0 = v.divergingEpoch ?? {}
+    const t0Set = !(isDefaultFetchResponseEpochEndOffset(t0))
     if (t0Set) n++
-    const t1 = v.currentLeader ?? defaultFetchResponseLeaderIdAndEpoch()
-    const t1Set = (true)
+    const t1 = v.currentLeader ?? {}
+    const t1Set = !(isDefaultFetchResponseLeaderIdAndEpoch(t1))
     if (t1Set) n++
-    const t2 = v.snapshotId ?? defaultFetchResponseSnapshotId()
-    const t2Set = (true)
+    const t2 = v.snapshotId ?? {}
+    const t2Set = !(isDefaultFetchResponseSnapshotId(t2))
     if (t2Set) n++
     w.unsignedVarint(n)
     let ti = 0
@@ -452,4 +452,28 @@ function defaultFetchResponseSnapshotId(): FetchResponseSnapshotId {
     endOffset: -1n,
     epoch: -1,
   }
+}
+
+function isDefaultFetchResponseEpochEndOffset(v: FetchResponseEpochEndOffsetInput): boolean {
+  return (
+    (v.epoch === undefined || v.epoch === -1) &&
+    (v.endOffset === undefined || v.endOffset === -1n) &&
+    (v.unknownTaggedFields === undefined || v.unknownTaggedFields.length === 0)
+  )
+}
+
+function isDefaultFetchResponseLeaderIdAndEpoch(v: FetchResponseLeaderIdAndEpochInput): boolean {
+  return (
+    (v.leaderId === undefined || v.leaderId === -1) &&
+    (v.leaderEpoch === undefined || v.leaderEpoch === -1) &&
+    (v.unknownTaggedFields === undefined || v.unknownTaggedFields.length === 0)
+  )
+}
+
+function isDefaultFetchResponseSnapshotId(v: FetchResponseSnapshotIdInput): boolean {
+  return (
+    (v.endOffset === undefined || v.endOffset === -1n) &&
+    (v.epoch === undefined || v.epoch === -1) &&
+    (v.unknownTaggedFields === undefined || v.unknownTaggedFields.length === 0)
+  )
 }

@@ -110,7 +110,7 @@ export function encodeFetchSnapshotRequest(w: Writer, v: FetchSnapshotRequestInp
   const tf = v.unknownTaggedFields
   let n = tf === undefined ? 0 : tf.length
   const t0 = v.clusterId ?? null
-  const t0Set = (t0 !== null)
+  const t0Set = !(t0 === null)
   if (t0Set) n++
   w.unsignedVarint(n)
   let ti = 0
@@ -164,12 +164,12 @@ function decodeFetchSnapshotRequestPartitionSnapshot(r: Reader, version: number)
 function encodeFetchSnapshotRequestPartitionSnapshot(w: Writer, v: FetchSnapshotRequestPartitionSnapshotInput, version: number): void {
   w.int32(v.partition ?? 0)
   w.int32(v.currentLeaderEpoch ?? 0)
-  encodeFetchSnapshotRequestSnapshotId(w, v.snapshotId ?? defaultFetchSnapshotRequestSnapshotId(), version)
+  encodeFetchSnapshotRequestSnapshotId(w, v.snapshotId ?? {}, version)
   w.int64(v.position ?? 0n)
   const tf = v.unknownTaggedFields
   let n = tf === undefined ? 0 : tf.length
   const t0 = v.replicaDirectoryId ?? 'AAAAAAAAAAAAAAAAAAAAAA'
-  const t0Set = version >= 1 && (t0 !== 'AAAAAAAAAAAAAAAAAAAAAA')
+  const t0Set = version >= 1 && !(t0 === 'AAAAAAAAAAAAAAAAAAAAAA')
   if (t0Set) n++
   w.unsignedVarint(n)
   let ti = 0
@@ -196,11 +196,4 @@ function encodeFetchSnapshotRequestSnapshotId(w: Writer, v: FetchSnapshotRequest
   w.int64(v.endOffset ?? 0n)
   w.int32(v.epoch ?? 0)
   w.unknownTaggedFields(v.unknownTaggedFields)
-}
-
-function defaultFetchSnapshotRequestSnapshotId(): FetchSnapshotRequestSnapshotId {
-  return {
-    endOffset: 0n,
-    epoch: 0,
-  }
 }

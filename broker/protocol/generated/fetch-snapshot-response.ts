@@ -149,7 +149,7 @@ export function encodeFetchSnapshotResponse(w: Writer, v: FetchSnapshotResponseI
   const tf = v.unknownTaggedFields
   let n = tf === undefined ? 0 : tf.length
   const t0 = v.nodeEndpoints ?? []
-  const t0Set = version >= 1 && (t0.length > 0)
+  const t0Set = version >= 1 && !(t0.length === 0)
   if (t0Set) n++
   w.unsignedVarint(n)
   let ti = 0
@@ -205,14 +205,14 @@ function decodeFetchSnapshotResponsePartitionSnapshot(r: Reader, version: number
 function encodeFetchSnapshotResponsePartitionSnapshot(w: Writer, v: FetchSnapshotResponsePartitionSnapshotInput, version: number): void {
   w.int32(v.index ?? 0)
   w.int16(v.errorCode ?? 0)
-  encodeFetchSnapshotResponseSnapshotId(w, v.snapshotId ?? defaultFetchSnapshotResponseSnapshotId(), version)
+  encodeFetchSnapshotResponseSnapshotId(w, v.snapshotId ?? {}, version)
   w.int64(v.size ?? 0n)
   w.int64(v.position ?? 0n)
   w.compactBytes(v.unalignedRecords ?? Buffer.alloc(0))
   const tf = v.unknownTaggedFields
   let n = tf === undefined ? 0 : tf.length
-  const t0 = v.currentLeader ?? defaultFetchSnapshotResponseLeaderIdAndEpoch()
-  const t0Set = (true)
+  const t0 = v.currentLeader ?? {}
+  const t0Set = !(isDefaultFetchSnapshotResponseLeaderIdAndEpoch(t0))
   if (t0Set) n++
   w.unsignedVarint(n)
   let ti = 0
@@ -284,9 +284,10 @@ function defaultFetchSnapshotResponseLeaderIdAndEpoch(): FetchSnapshotResponseLe
   }
 }
 
-function defaultFetchSnapshotResponseSnapshotId(): FetchSnapshotResponseSnapshotId {
-  return {
-    endOffset: 0n,
-    epoch: 0,
-  }
+function isDefaultFetchSnapshotResponseLeaderIdAndEpoch(v: FetchSnapshotResponseLeaderIdAndEpochInput): boolean {
+  return (
+    (v.leaderId === undefined || v.leaderId === 0) &&
+    (v.leaderEpoch === undefined || v.leaderEpoch === 0) &&
+    (v.unknownTaggedFields === undefined || v.unknownTaggedFields.length === 0)
+  )
 }

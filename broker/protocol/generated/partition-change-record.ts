@@ -91,31 +91,31 @@ export function encodePartitionChangeRecord(w: Writer, v: PartitionChangeRecordI
   const tf = v.unknownTaggedFields
   let n = tf === undefined ? 0 : tf.length
   const t0 = v.isr ?? null
-  const t0Set = (t0 !== null)
+  const t0Set = !(t0 === null)
   if (t0Set) n++
   const t1 = v.leader ?? -2
-  const t1Set = (t1 !== -2)
+  const t1Set = !(t1 === -2)
   if (t1Set) n++
   const t2 = v.replicas ?? null
-  const t2Set = (t2 !== null)
+  const t2Set = !(t2 === null)
   if (t2Set) n++
   const t3 = v.removingReplicas ?? null
-  const t3Set = (t3 !== null)
+  const t3Set = !(t3 === null)
   if (t3Set) n++
   const t4 = v.addingReplicas ?? null
-  const t4Set = (t4 !== null)
+  const t4Set = !(t4 === null)
   if (t4Set) n++
   const t5 = v.leaderRecoveryState ?? -1
-  const t5Set = (t5 !== -1)
+  const t5Set = !(t5 === -1)
   if (t5Set) n++
   const t6 = v.eligibleLeaderReplicas ?? null
-  const t6Set = version >= 2 && (t6 !== null)
+  const t6Set = version >= 2 && !(t6 === null)
   if (t6Set) n++
   const t7 = v.lastKnownElr ?? null
-  const t7Set = version >= 2 && (t7 !== null)
+  const t7Set = version >= 2 && !(t7 === null)
   if (t7Set) n++
   const t8 = v.directories ?? null
-  const t8Set = version >= 1 && (t8 !== null)
+  const t8Set = version >= 1 && !(t8 === null)
   if (t8Set) n++
   w.unsignedVarint(n)
   let ti = 0

@@ -101,13 +101,13 @@ export function encodePartitionRecord(w: Writer, v: PartitionRecordInput, versio
   const tf = v.unknownTaggedFields
   let n = tf === undefined ? 0 : tf.length
   const t0 = v.leaderRecoveryState ?? 0
-  const t0Set = (t0 !== 0)
+  const t0Set = !(t0 === 0)
   if (t0Set) n++
   const t1 = v.eligibleLeaderReplicas ?? null
-  const t1Set = version >= 2 && (t1 !== null)
+  const t1Set = version >= 2 && !(t1 === null)
   if (t1Set) n++
   const t2 = v.lastKnownElr ?? null
-  const t2Set = version >= 2 && (t2 !== null)
+  const t2Set = version >= 2 && !(t2 === null)
   if (t2Set) n++
   w.unsignedVarint(n)
   let ti = 0

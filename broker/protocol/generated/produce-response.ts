@@ -154,7 +154,7 @@ export function encodeProduceResponse(w: Writer, v: ProduceResponseInput, versio
     const tf = v.unknownTaggedFields
     let n = tf === undefined ? 0 : tf.length
     const t0 = v.nodeEndpoints ?? []
-    const t0Set = version >= 10 && (t0.length > 0)
+    const t0Set = version >= 10 && !(t0.length === 0)
     if (t0Set) n++
     w.unsignedVarint(n)
     let ti = 0
@@ -230,8 +230,8 @@ function encodeProduceResponsePartitionProduceResponse(w: Writer, v: ProduceResp
   if (version >= 9) {
     const tf = v.unknownTaggedFields
     let n = tf === undefined ? 0 : tf.length
-    const t0 = v.currentLeader ?? defaultProduceResponseLeaderIdAndEpoch()
-    const t0Set = version >= 10 && (true)
+    const t0 = v.currentLeader ?? {}
+    const t0Set = version >= 10 && !(isDefaultProduceResponseLeaderIdAndEpoch(t0))
     if (t0Set) n++
     w.unsignedVarint(n)
     let ti = 0
@@ -317,4 +317,12 @@ function defaultProduceResponseLeaderIdAndEpoch(): ProduceResponseLeaderIdAndEpo
     leaderId: -1,
     leaderEpoch: -1,
   }
+}
+
+function isDefaultProduceResponseLeaderIdAndEpoch(v: ProduceResponseLeaderIdAndEpochInput): boolean {
+  return (
+    (v.leaderId === undefined || v.leaderId === -1) &&
+    (v.leaderEpoch === undefined || v.leaderEpoch === -1) &&
+    (v.unknownTaggedFields === undefined || v.unknownTaggedFields.length === 0)
+  )
 }

@@ -125,7 +125,7 @@ export function encodeRegisterBrokerRecord(w: Writer, v: RegisterBrokerRecordInp
   const tf = v.unknownTaggedFields
   let n = tf === undefined ? 0 : tf.length
   const t0 = v.logDirs ?? []
-  const t0Set = version >= 3 && (t0.length > 0)
+  const t0Set = version >= 3 && !(t0.length === 0)
   if (t0Set) n++
   w.unsignedVarint(n)
   let ti = 0

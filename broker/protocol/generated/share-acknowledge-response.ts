@@ -159,7 +159,7 @@ function encodeShareAcknowledgeResponsePartitionData(w: Writer, v: ShareAcknowle
   w.int32(v.partitionIndex ?? 0)
   w.int16(v.errorCode ?? 0)
   w.compactNullableString(v.errorMessage ?? null)
-  encodeShareAcknowledgeResponseLeaderIdAndEpoch(w, v.currentLeader ?? defaultShareAcknowledgeResponseLeaderIdAndEpoch(), version)
+  encodeShareAcknowledgeResponseLeaderIdAndEpoch(w, v.currentLeader ?? {}, version)
   w.unknownTaggedFields(v.unknownTaggedFields)
 }
 
@@ -197,11 +197,4 @@ function encodeShareAcknowledgeResponseNodeEndpoint(w: Writer, v: ShareAcknowled
   w.int32(v.port ?? 0)
   w.compactNullableString(v.rack ?? null)
   w.unknownTaggedFields(v.unknownTaggedFields)
-}
-
-function defaultShareAcknowledgeResponseLeaderIdAndEpoch(): ShareAcknowledgeResponseLeaderIdAndEpoch {
-  return {
-    leaderId: 0,
-    leaderEpoch: 0,
-  }
 }

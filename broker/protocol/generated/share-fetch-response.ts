@@ -195,7 +195,7 @@ function encodeShareFetchResponsePartitionData(w: Writer, v: ShareFetchResponseP
   w.compactNullableString(v.errorMessage ?? null)
   w.int16(v.acknowledgeErrorCode ?? 0)
   w.compactNullableString(v.acknowledgeErrorMessage ?? null)
-  encodeShareFetchResponseLeaderIdAndEpoch(w, v.currentLeader ?? defaultShareFetchResponseLeaderIdAndEpoch(), version)
+  encodeShareFetchResponseLeaderIdAndEpoch(w, v.currentLeader ?? {}, version)
   w.compactNullableBytes(v.records ?? null)
   writeArray(w, true, v.acquiredRecords ?? [], encodeShareFetchResponseAcquiredRecords, version)
   w.unknownTaggedFields(v.unknownTaggedFields)
@@ -253,11 +253,4 @@ function encodeShareFetchResponseNodeEndpoint(w: Writer, v: ShareFetchResponseNo
   w.int32(v.port ?? 0)
   w.compactNullableString(v.rack ?? null)
   w.unknownTaggedFields(v.unknownTaggedFields)
-}
-
-function defaultShareFetchResponseLeaderIdAndEpoch(): ShareFetchResponseLeaderIdAndEpoch {
-  return {
-    leaderId: 0,
-    leaderEpoch: 0,
-  }
 }

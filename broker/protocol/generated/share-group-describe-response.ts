@@ -220,12 +220,6 @@ function encodeShareGroupDescribeResponseMember(w: Writer, v: ShareGroupDescribe
   w.compactString(v.clientId ?? '')
   w.compactString(v.clientHost ?? '')
   writeArray(w, true, v.subscribedTopicNames ?? [], writeCompactString, version)
-  encodeShareGroupDescribeResponseAssignment(w, v.assignment ?? defaultShareGroupDescribeResponseAssignment(), version)
+  encodeShareGroupDescribeResponseAssignment(w, v.assignment ?? {}, version)
   w.unknownTaggedFields(v.unknownTaggedFields)
-}
-
-function defaultShareGroupDescribeResponseAssignment(): ShareGroupDescribeResponseAssignment {
-  return {
-    topicPartitions: [],
-  }
 }

@@ -105,13 +105,13 @@ export function encodeTransactionLogValue(w: Writer, v: TransactionLogValueInput
     const tf = v.unknownTaggedFields
     let n = tf === undefined ? 0 : tf.length
     const t0 = v.previousProducerId ?? -1n
-    const t0Set = (t0 !== -1n)
+    const t0Set = !(t0 === -1n)
     if (t0Set) n++
     const t1 = v.nextProducerId ?? -1n
-    const t1Set = (t1 !== -1n)
+    const t1Set = !(t1 === -1n)
     if (t1Set) n++
     const t2 = v.clientTransactionVersion ?? 0
-    const t2Set = (t2 !== 0)
+    const t2Set = !(t2 === 0)
     if (t2Set) n++
     w.unsignedVarint(n)
     let ti = 0

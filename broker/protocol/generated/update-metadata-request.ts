@@ -180,7 +180,7 @@ export function encodeUpdateMetadataRequest(w: Writer, v: UpdateMetadataRequestI
     const tf = v.unknownTaggedFields
     let n = tf === undefined ? 0 : tf.length
     const t0 = v.type ?? 0
-    const t0Set = version >= 8 && (t0 !== 0)
+    const t0Set = version >= 8 && !(t0 === 0)
     if (t0Set) n++
     w.unsignedVarint(n)
     let ti = 0

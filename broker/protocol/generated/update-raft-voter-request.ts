@@ -89,7 +89,7 @@ export function encodeUpdateRaftVoterRequest(w: Writer, v: UpdateRaftVoterReques
   w.int32(v.voterId ?? 0)
   w.uuid(v.voterDirectoryId ?? 'AAAAAAAAAAAAAAAAAAAAAA')
   writeArray(w, true, v.listeners ?? [], encodeUpdateRaftVoterRequestListener, version)
-  encodeUpdateRaftVoterRequestKRaftVersionFeature(w, v.kRaftVersionFeature ?? defaultUpdateRaftVoterRequestKRaftVersionFeature(), version)
+  encodeUpdateRaftVoterRequestKRaftVersionFeature(w, v.kRaftVersionFeature ?? {}, version)
   w.unknownTaggedFields(v.unknownTaggedFields)
 }
 
@@ -125,11 +125,4 @@ function encodeUpdateRaftVoterRequestKRaftVersionFeature(w: Writer, v: UpdateRaf
   w.int16(v.minSupportedVersion ?? 0)
   w.int16(v.maxSupportedVersion ?? 0)
   w.unknownTaggedFields(v.unknownTaggedFields)
-}
-
-function defaultUpdateRaftVoterRequestKRaftVersionFeature(): UpdateRaftVoterRequestKRaftVersionFeature {
-  return {
-    minSupportedVersion: 0,
-    maxSupportedVersion: 0,
-  }
 }

@@ -71,8 +71,8 @@ export function encodeUpdateRaftVoterResponse(w: Writer, v: UpdateRaftVoterRespo
   w.int16(v.errorCode ?? 0)
   const tf = v.unknownTaggedFields
   let n = tf === undefined ? 0 : tf.length
-  const t0 = v.currentLeader ?? defaultUpdateRaftVoterResponseCurrentLeader()
-  const t0Set = (true)
+  const t0 = v.currentLeader ?? {}
+  const t0Set = !(isDefaultUpdateRaftVoterResponseCurrentLeader(t0))
   if (t0Set) n++
   w.unsignedVarint(n)
   let ti = 0
@@ -114,4 +114,14 @@ function defaultUpdateRaftVoterResponseCurrentLeader(): UpdateRaftVoterResponseC
     host: '',
     port: 0,
   }
+}
+
+function isDefaultUpdateRaftVoterResponseCurrentLeader(v: UpdateRaftVoterResponseCurrentLeaderInput): boolean {
+  return (
+    (v.leaderId === undefined || v.leaderId === -1) &&
+    (v.leaderEpoch === undefined || v.leaderEpoch === -1) &&
+    (v.host === undefined || v.host === '') &&
+    (v.port === undefined || v.port === 0) &&
+    (v.unknownTaggedFields === undefined || v.unknownTaggedFields.length === 0)
+  )
 }

@@ -108,7 +108,7 @@ export function encodeVoteResponse(w: Writer, v: VoteResponseInput, version: num
   const tf = v.unknownTaggedFields
   let n = tf === undefined ? 0 : tf.length
   const t0 = v.nodeEndpoints ?? []
-  const t0Set = version >= 1 && (t0.length > 0)
+  const t0Set = version >= 1 && !(t0.length === 0)
   if (t0Set) n++
   w.unsignedVarint(n)
   let ti = 0

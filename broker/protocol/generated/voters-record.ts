@@ -110,7 +110,7 @@ function encodeVotersRecordVoter(w: Writer, v: VotersRecordVoterInput, version: 
   w.int32(v.voterId ?? 0)
   w.uuid(v.voterDirectoryId ?? 'AAAAAAAAAAAAAAAAAAAAAA')
   writeArray(w, true, v.endpoints ?? [], encodeVotersRecordEndpoint, version)
-  encodeVotersRecordKRaftVersionFeature(w, v.kRaftVersionFeature ?? defaultVotersRecordKRaftVersionFeature(), version)
+  encodeVotersRecordKRaftVersionFeature(w, v.kRaftVersionFeature ?? {}, version)
   w.unknownTaggedFields(v.unknownTaggedFields)
 }
 
@@ -146,11 +146,4 @@ function encodeVotersRecordKRaftVersionFeature(w: Writer, v: VotersRecordKRaftVe
   w.int16(v.minSupportedVersion ?? 0)
   w.int16(v.maxSupportedVersion ?? 0)
   w.unknownTaggedFields(v.unknownTaggedFields)
-}
-
-function defaultVotersRecordKRaftVersionFeature(): VotersRecordKRaftVersionFeature {
-  return {
-    minSupportedVersion: 0,
-    maxSupportedVersion: 0,
-  }
 }

@@ -30,6 +30,8 @@ export interface TaggedField {
 export class Reader {
   readonly buf: Buffer
   readonly limits: ReaderLimits
+  /** Fixed-width reads go through a DataView: bounds are already checked by need(). */
+  private readonly dv: DataView
   private pos: number
   private end: number
 
@@ -38,6 +40,7 @@ export class Reader {
       throw new ProtocolError('invalid', `reader window [${offset}, ${end}) outside buffer of ${buf.length}`)
     }
     this.buf = buf
+    this.dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength)
     this.pos = offset
     this.end = end
     this.limits = limits
@@ -59,7 +62,7 @@ export class Reader {
 
   int8(): number {
     this.need(1, 'int8')
-    return this.buf.readInt8(this.pos++)
+    return this.dv.getInt8(this.pos++)
   }
 
   uint8(): number {
@@ -69,42 +72,42 @@ export class Reader {
 
   int16(): number {
     this.need(2, 'int16')
-    const v = this.buf.readInt16BE(this.pos)
+    const v = this.dv.getInt16(this.pos)
     this.pos += 2
     return v
   }
 
   uint16(): number {
     this.need(2, 'uint16')
-    const v = this.buf.readUInt16BE(this.pos)
+    const v = this.dv.getUint16(this.pos)
     this.pos += 2
     return v
   }
 
   int32(): number {
     this.need(4, 'int32')
-    const v = this.buf.readInt32BE(this.pos)
+    const v = this.dv.getInt32(this.pos)
     this.pos += 4
     return v
   }
 
   uint32(): number {
     this.need(4, 'uint32')
-    const v = this.buf.readUInt32BE(this.pos)
+    const v = this.dv.getUint32(this.pos)
     this.pos += 4
     return v
   }
 
   int64(): bigint {
     this.need(8, 'int64')
-    const v = this.buf.readBigInt64BE(this.pos)
+    const v = this.dv.getBigInt64(this.pos)
     this.pos += 8
     return v
   }
 
   float64(): number {
     this.need(8, 'float64')
-    const v = this.buf.readDoubleBE(this.pos)
+    const v = this.dv.getFloat64(this.pos)
     this.pos += 8
     return v
   }

@@ -14,12 +14,14 @@ const MAX_SLAB = 64 * 1024
 export class Writer {
   private chunks: Buffer[] = []
   private slab: Buffer
+  private dv: DataView
   private start = 0
   private pos = 0
   private flushed = 0
 
   constructor(initialSize = 256) {
     this.slab = Buffer.allocUnsafe(initialSize)
+    this.dv = new DataView(this.slab.buffer, this.slab.byteOffset, this.slab.byteLength)
   }
 
   /** Bytes written so far. */
@@ -32,6 +34,7 @@ export class Writer {
     this.flush()
     const size = Math.max(n, Math.min(MAX_SLAB, this.slab.length * 2))
     this.slab = Buffer.allocUnsafe(size)
+    this.dv = new DataView(this.slab.buffer, this.slab.byteOffset, this.slab.byteLength)
     this.start = 0
     this.pos = 0
   }
@@ -57,13 +60,9 @@ export class Writer {
     return Buffer.concat(this.chunks, this.flushed)
   }
 
-  /** Appends everything another writer produced (by reference). */
+  /** Appends everything another writer produced: small chunks copied, large ones by reference. */
   append(other: Writer): void {
-    this.flush()
-    for (const c of other.toChunks()) {
-      this.chunks.push(c)
-      this.flushed += c.length
-    }
+    for (const c of other.toChunks()) this.raw(c)
   }
 
   /** Appends bytes: copied when small, referenced when large. */
@@ -79,50 +78,60 @@ export class Writer {
     this.pos += b.length
   }
 
+  // Fixed-width writes go through a DataView (no per-call validation in Buffer's methods); the range
+  // checks stay, so a value that does not fit its wire type is an error rather than silently wrapped.
+
   int8(v: number): void {
+    if ((v << 24) >> 24 !== v) throw outOfRange('int8', v)
     this.ensure(1)
-    this.slab.writeInt8(v, this.pos)
+    this.dv.setInt8(this.pos, v)
     this.pos += 1
   }
 
   uint8(v: number): void {
+    if ((v & 0xff) !== v) throw outOfRange('uint8', v)
     this.ensure(1)
     this.slab[this.pos++] = v
   }
 
   int16(v: number): void {
+    if ((v << 16) >> 16 !== v) throw outOfRange('int16', v)
     this.ensure(2)
-    this.slab.writeInt16BE(v, this.pos)
+    this.dv.setInt16(this.pos, v)
     this.pos += 2
   }
 
   uint16(v: number): void {
+    if ((v & 0xffff) !== v) throw outOfRange('uint16', v)
     this.ensure(2)
-    this.slab.writeUInt16BE(v, this.pos)
+    this.dv.setUint16(this.pos, v)
     this.pos += 2
   }
 
   int32(v: number): void {
+    if ((v | 0) !== v) throw outOfRange('int32', v)
     this.ensure(4)
-    this.slab.writeInt32BE(v, this.pos)
+    this.dv.setInt32(this.pos, v)
     this.pos += 4
   }
 
   uint32(v: number): void {
+    if (v >>> 0 !== v) throw outOfRange('uint32', v)
     this.ensure(4)
-    this.slab.writeUInt32BE(v, this.pos)
+    this.dv.setUint32(this.pos, v)
     this.pos += 4
   }
 
   int64(v: bigint): void {
+    if (BigInt.asIntN(64, v) !== v) throw outOfRange('int64', v)
     this.ensure(8)
-    this.slab.writeBigInt64BE(v, this.pos)
+    this.dv.setBigInt64(this.pos, v)
     this.pos += 8
   }
 
   float64(v: number): void {
     this.ensure(8)
-    this.slab.writeDoubleBE(v, this.pos)
+    this.dv.setFloat64(this.pos, v)
     this.pos += 8
   }
 
@@ -250,6 +259,10 @@ export class Writer {
     this.unsignedVarint(fields.length)
     for (const f of fields) this.taggedField(f)
   }
+}
+
+function outOfRange(type: string, v: number | bigint): ProtocolError {
+  return new ProtocolError('invalid', `${String(v)} does not fit ${type}`)
 }
 
 /** Thrown by generated encoders when a value is null in a version where the field is not nullable. */
