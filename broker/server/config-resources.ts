@@ -230,7 +230,9 @@ export async function alterResource(
     if (!isTopic && !(def as { dynamic: boolean }).dynamic) {
       return alterError(ErrorCode.INVALID_CONFIG, `Cannot update these configs dynamically: ${e.name}`)
     }
-    const v = applyOp(next.get(e.name), e, def.type === 'list')
+    // APPEND/SUBTRACT start from the default when the config has no override (as Kafka does).
+    const base = next.get(e.name) ?? (isTopic ? def.default : broker.config.get(e.name)) ?? undefined
+    const v = applyOp(base, e, def.type === 'list')
     if (v !== null && typeof v === 'object') return v
     if (v === null) {
       next.delete(e.name)
