@@ -18,6 +18,7 @@ import {
   encodeFindCoordinatorResponse,
 } from '../../broker/protocol/generated/find-coordinator-response.ts'
 import { decodeRequestHeader, encodeResponseHeader } from '../../broker/protocol/headers.ts'
+import { decodeFetchResponse, encodeFetchResponse } from '../../broker/protocol/generated/fetch-response.ts'
 import { Reader } from '../../broker/protocol/primitives/reader.ts'
 import { Writer } from '../../broker/protocol/primitives/writer.ts'
 
@@ -172,5 +173,49 @@ describe('known byte vectors', () => {
     expect(bytes).toBe(frame.toString('hex'))
     const decoded = decodeFindCoordinatorResponse(new Reader(frame, 5), 3)
     expect(decoded).toEqual({ throttleTimeMs: 0, errorCode: 0, ...value, coordinators: [] })
+  })
+
+  it('Fetch v12 response: default tagged structs are left out, set ones are written, records are not copied', () => {
+    const records = Buffer.alloc(4096, 0xaa)
+    const partition = {
+      partitionIndex: 0,
+      highWatermark: 10n,
+      lastStableOffset: 10n,
+      logStartOffset: 0n,
+      records,
+    }
+    const w = new Writer()
+    encodeFetchResponse(w, { responses: [{ topic: 't', partitions: [partition] }] }, 12)
+    const chunks = w.toChunks()
+    expect(chunks).toContain(records)
+    const frame = Buffer.concat(chunks)
+    const head = hex(
+      `
+      00000000 0000 00000000    # throttle, error, session id
+      02 02 74                  # one topic "t"
+      02 00000000 0000          # one partition 0, no error
+      000000000000000a 000000000000000a 0000000000000000   # high watermark, last stable, log start
+      01                        # aborted transactions: empty compact array
+      ffffffff                  # preferred read replica -1
+      8120                      # records: compact length 4096 + 1 as a varint
+    `.replace(/#[^\n]*/g, ''),
+    )
+    expect(frame.subarray(0, head.length).toString('hex')).toBe(head.toString('hex'))
+    expect(frame.subarray(head.length + 4096).toString('hex')).toBe('000000') // no tagged fields anywhere
+    const decoded = decodeFetchResponse(new Reader(frame), 12)
+    expect(decoded.responses[0]?.partitions[0]?.divergingEpoch).toEqual({ epoch: -1, endOffset: -1n })
+
+    const w2 = new Writer()
+    const diverging = { ...partition, divergingEpoch: { epoch: 3, endOffset: 7n } }
+    encodeFetchResponse(w2, { responses: [{ topic: 't', partitions: [diverging] }] }, 12)
+    const frame2 = w2.toBuffer()
+    // tag 0, 13 bytes: epoch, end offset, empty tagged section; then the topic and response sections.
+    expect(frame2.subarray(head.length + 4096).toString('hex')).toBe(
+      '01000d00000003000000000000000700' + '0000',
+    )
+    expect(decodeFetchResponse(new Reader(frame2), 12).responses[0]?.partitions[0]?.divergingEpoch).toEqual({
+      epoch: 3,
+      endOffset: 7n,
+    })
   })
 })

@@ -129,6 +129,17 @@ describe('Writer and Reader', () => {
     expect(protocolError(() => bytes((w) => w.unsignedVarint(-1))).code).toBe('invalid')
     expect(protocolError(() => bytes((w) => w.string('x'.repeat(40000)))).code).toBe('limit')
   })
+
+  it('refuses values that do not fit their wire type instead of wrapping them', () => {
+    expect(protocolError(() => bytes((w) => w.int8(128))).code).toBe('invalid')
+    expect(protocolError(() => bytes((w) => w.int16(32768))).code).toBe('invalid')
+    expect(protocolError(() => bytes((w) => w.uint16(-1))).code).toBe('invalid')
+    expect(protocolError(() => bytes((w) => w.int32(2 ** 31))).code).toBe('invalid')
+    expect(protocolError(() => bytes((w) => w.int32(1.5))).code).toBe('invalid')
+    expect(protocolError(() => bytes((w) => w.uint32(2 ** 32))).code).toBe('invalid')
+    expect(protocolError(() => bytes((w) => w.int64(2n ** 63n))).code).toBe('invalid')
+    expect(bytes((w) => w.int32(-(2 ** 31))).toString('hex')).toBe('80000000')
+  })
 })
 
 describe('defensive Reader', () => {
