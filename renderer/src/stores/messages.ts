@@ -204,6 +204,11 @@ export const useMessagesStore = defineStore('messages', () => {
       pending = update.messages.map(toRow).sort(byPosition).reverse().concat(pending)
       buffered.value = pending.length
       if (!paused.value) flush()
+      if (update.error) {
+        flush()
+        stop()
+        state.error.value = new Error(`Live tail stopped: ${update.error}`)
+      }
     }
     // Updates can arrive before tailStart answers: keep them until the tail's id is known.
     let tailId: string | null = null

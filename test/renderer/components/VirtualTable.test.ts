@@ -12,11 +12,11 @@ describe('VirtualTable', () => {
       props: {
         rows,
         columns: [{ key: 'name', label: 'Name', sortable: true }],
-        rowKey: (r: { name: string }) => r.name,
+        rowKey: (r: unknown) => (r as { name: string }).name,
         label: 'Topics',
         sort: { key: 'name', dir: 'asc' },
       },
-      slots: { cell: ({ row }: { row: { name: string } }) => h('span', row.name) },
+      slots: { cell: ({ row }: { row: unknown }) => h('span', (row as { name: string }).name) },
     })
     const table = w.get('[role="table"]')
     expect(table.attributes('aria-rowcount')).toBe('5001')
@@ -32,7 +32,7 @@ describe('VirtualTable', () => {
       props: {
         rows: rows.slice(0, 3),
         columns: [{ key: 'name', label: 'Name', sortable: true }],
-        rowKey: (r: { name: string }) => r.name,
+        rowKey: (r: unknown) => (r as { name: string }).name,
         label: 'Topics',
       },
     })

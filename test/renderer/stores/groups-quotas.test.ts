@@ -31,7 +31,7 @@ describe('groups store', () => {
       { groupId: 'a', state: 'Empty', protocolType: 'consumer', groupType: null },
       { groupId: 'b', state: 'Stable', protocolType: 'consumer', groupType: null },
     ])
-    fake.answer('groups/describe', (args) => ({
+    fake.answer('groups/describe', (args: Record<string, unknown>) => ({
       ...detail(args.groupId === 'a' ? '3' : '30'),
       groupId: args.groupId,
     }))

@@ -41,7 +41,7 @@ describe('messages store', () => {
   })
 
   it('reads newest first, pages older with the cursor and back again from history', async () => {
-    fake.answer('messages/read', (args) => {
+    fake.answer('messages/read', (args: Record<string, unknown>) => {
       const from = args.from as { kind: string }
       if (from.kind === 'end')
         return {
@@ -99,7 +99,7 @@ describe('messages store', () => {
     fake.answer('messages/tailStart', () => {
       fake.emit('messages/tail', {
         tailId: 'T1',
-        update: { messages: [message(1, 'early')], dropped: 0, lag: '0' },
+        update: { messages: [message(1, 'early')], dropped: 0, lag: '0', error: null },
       })
       return { tailId: 'T1' }
     })
@@ -111,11 +111,11 @@ describe('messages store', () => {
     s.togglePause()
     fake.emit('messages/tail', {
       tailId: 'T1',
-      update: { messages: [message(2, 'later')], dropped: 0, lag: '0' },
+      update: { messages: [message(2, 'later')], dropped: 0, lag: '0', error: null },
     })
     fake.emit('messages/tail', {
       tailId: 'OTHER',
-      update: { messages: [message(3, 'not mine')], dropped: 0, lag: '0' },
+      update: { messages: [message(3, 'not mine')], dropped: 0, lag: '0', error: null },
     })
     expect(s.rows).toHaveLength(1)
     expect(s.buffered).toBe(1)
