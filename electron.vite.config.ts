@@ -8,14 +8,20 @@ export default defineConfig({
     build: {
       outDir: 'out/main',
       rollupOptions: {
-        input: { index: resolve('electron/main/index.ts') },
+        // `broker` is what utilityProcess.fork runs: the same code as `strata broker`.
+        input: { index: resolve('electron/main/index.ts'), broker: resolve('electron/broker-entry.ts') },
       },
     },
   },
   preload: {
     build: {
       outDir: 'out/preload',
-      rollupOptions: { input: { index: resolve('electron/preload/index.ts') } },
+      // A sandboxed preload cannot load modules: bundle everything (zod for the contract) into one CJS file.
+      externalizeDeps: false,
+      rollupOptions: {
+        input: { index: resolve('electron/preload/index.ts') },
+        output: { format: 'cjs', entryFileNames: '[name].cjs' },
+      },
     },
   },
   renderer: {

@@ -1,4 +1,4 @@
-import { contextBridge } from 'electron'
+import { contextBridge, ipcRenderer } from 'electron'
+import { buildPreloadApi } from './api.ts'
 
-// The typed IPC contract is exposed here one function per entry; until it exists, only the version.
-contextBridge.exposeInMainWorld('strata', { version: '0.1.0' })
+contextBridge.exposeInMainWorld('strata', buildPreloadApi(ipcRenderer))

@@ -5,7 +5,8 @@ import type { Envelope, EventName, OpName } from '../../../electron/contract.ts'
 import type { Transport } from './client.ts'
 
 export type WsClientMessage = { id: number; op: OpName; args: unknown }
-export type WsServerMessage = { id: number; envelope: Envelope<unknown> } | { event: EventName; payload: unknown }
+export type WsServerMessage =
+  { id: number; envelope: Envelope<unknown> } | { event: EventName; payload: unknown }
 
 export interface WsTransportOptions {
   url: string
@@ -43,7 +44,11 @@ export function wsTransport(options: WsTransportOptions): Transport & { close():
       }
       ws.onerror = () => {
         opening = null
-        reject(new Error('Cannot reach the Strata server (is `npm run web` still running, and was the URL with its token used?)'))
+        reject(
+          new Error(
+            'Cannot reach the Strata server (is `npm run web` still running, and was the URL with its token used?)',
+          ),
+        )
       }
       ws.onclose = (event) => {
         socket = null
