@@ -281,12 +281,12 @@ class MessageEmitter {
     })
     const exprOf = (va: Variant): string =>
       va.kind === 'regular' ? this.readExpr(f, va.flex, va.nullable) : this.defaultExpr(f)
-    let expr = exprOf((runs[runs.length - 1] as Run<Variant>).value)
-    for (let i = runs.length - 2; i >= 0; i--) {
-      const run = runs[i] as Run<Variant>
-      expr = `version <= ${run.hi} ? ${exprOf(run.value)} : ${expr}`
-    }
-    return expr
+    if (runs.length === 1) return exprOf((runs[0] as Run<Variant>).value)
+    // One version range per line: "version <= 8 ? a :" ... then the last range's expression.
+    const branches = runs.slice(0, -1).map((run) => `version <= ${run.hi} ? ${exprOf(run.value)} :`)
+    const parts = [...branches, exprOf((runs[runs.length - 1] as Run<Variant>).value)]
+    const oneLine = parts.join(' ')
+    return oneLine.length + f.prop.length <= 100 ? oneLine : ['', ...parts].join('\n      ')
   }
 
   taggedFields(s: Struct): Field[] {
@@ -302,7 +302,10 @@ class MessageEmitter {
   decodeBody(s: Struct): string[] {
     const lines: string[] = []
     lines.push(`  const o: ${s.tsName} = {`)
-    for (const f of s.fields) lines.push(`    ${f.prop}: ${this.fieldReadExpr(f)},`)
+    for (const f of s.fields) {
+      const expr = this.fieldReadExpr(f)
+      lines.push(`    ${f.prop}:${expr.startsWith('\n') ? '' : ' '}${expr},`)
+    }
     lines.push('  }')
     const fmin = flexibleMin(this.m)
     if (fmin !== null) {

@@ -73,11 +73,16 @@ export interface AddPartitionsToTxnRequestAddPartitionsToTxnTransactionInput {
 export function decodeAddPartitionsToTxnRequest(r: Reader, version: number): AddPartitionsToTxnRequest {
   checkVersion('AddPartitionsToTxnRequest', version, 0, 5)
   const o: AddPartitionsToTxnRequest = {
-    transactions: version <= 3 ? [] : readArray(r, true, 14, decodeAddPartitionsToTxnRequestAddPartitionsToTxnTransaction, version),
+    transactions:
+      version <= 3 ? [] :
+      readArray(r, true, 14, decodeAddPartitionsToTxnRequestAddPartitionsToTxnTransaction, version),
     v3AndBelowTransactionalId: version <= 2 ? r.string() : version <= 3 ? r.compactString() : '',
     v3AndBelowProducerId: version <= 3 ? r.int64() : 0n,
     v3AndBelowProducerEpoch: version <= 3 ? r.int16() : 0,
-    v3AndBelowTopics: version <= 2 ? readArray(r, false, 3, decodeAddPartitionsToTxnRequestAddPartitionsToTxnTopic, version) : version <= 3 ? readArray(r, true, 3, decodeAddPartitionsToTxnRequestAddPartitionsToTxnTopic, version) : [],
+    v3AndBelowTopics:
+      version <= 2 ? readArray(r, false, 3, decodeAddPartitionsToTxnRequestAddPartitionsToTxnTopic, version) :
+      version <= 3 ? readArray(r, true, 3, decodeAddPartitionsToTxnRequestAddPartitionsToTxnTopic, version) :
+      [],
   }
   if (version >= 3) {
     const u = r.unknownTaggedFields()
@@ -103,7 +108,9 @@ export function encodeAddPartitionsToTxnRequest(w: Writer, v: AddPartitionsToTxn
 function decodeAddPartitionsToTxnRequestAddPartitionsToTxnTopic(r: Reader, version: number): AddPartitionsToTxnRequestAddPartitionsToTxnTopic {
   const o: AddPartitionsToTxnRequestAddPartitionsToTxnTopic = {
     name: version <= 2 ? r.string() : r.compactString(),
-    partitions: version <= 2 ? readArray(r, false, 4, readInt32, version) : readArray(r, true, 4, readInt32, version),
+    partitions:
+      version <= 2 ? readArray(r, false, 4, readInt32, version) :
+      readArray(r, true, 4, readInt32, version),
   }
   if (version >= 3) {
     const u = r.unknownTaggedFields()
@@ -128,7 +135,9 @@ function decodeAddPartitionsToTxnRequestAddPartitionsToTxnTransaction(r: Reader,
     producerId: version <= 3 ? 0n : r.int64(),
     producerEpoch: version <= 3 ? 0 : r.int16(),
     verifyOnly: version <= 3 ? false : r.bool(),
-    topics: version <= 3 ? [] : readArray(r, true, 3, decodeAddPartitionsToTxnRequestAddPartitionsToTxnTopic, version),
+    topics:
+      version <= 3 ? [] :
+      readArray(r, true, 3, decodeAddPartitionsToTxnRequestAddPartitionsToTxnTopic, version),
   }
   if (version >= 3) {
     const u = r.unknownTaggedFields()

@@ -78,8 +78,13 @@ export function decodeAddPartitionsToTxnResponse(r: Reader, version: number): Ad
   const o: AddPartitionsToTxnResponse = {
     throttleTimeMs: r.int32(),
     errorCode: version <= 3 ? 0 : r.int16(),
-    resultsByTransaction: version <= 3 ? [] : readArray(r, true, 3, decodeAddPartitionsToTxnResponseAddPartitionsToTxnResult, version),
-    resultsByTopicV3AndBelow: version <= 2 ? readArray(r, false, 3, decodeAddPartitionsToTxnResponseAddPartitionsToTxnTopicResult, version) : version <= 3 ? readArray(r, true, 3, decodeAddPartitionsToTxnResponseAddPartitionsToTxnTopicResult, version) : [],
+    resultsByTransaction:
+      version <= 3 ? [] :
+      readArray(r, true, 3, decodeAddPartitionsToTxnResponseAddPartitionsToTxnResult, version),
+    resultsByTopicV3AndBelow:
+      version <= 2 ? readArray(r, false, 3, decodeAddPartitionsToTxnResponseAddPartitionsToTxnTopicResult, version) :
+      version <= 3 ? readArray(r, true, 3, decodeAddPartitionsToTxnResponseAddPartitionsToTxnTopicResult, version) :
+      [],
   }
   if (version >= 3) {
     const u = r.unknownTaggedFields()
@@ -103,7 +108,9 @@ export function encodeAddPartitionsToTxnResponse(w: Writer, v: AddPartitionsToTx
 function decodeAddPartitionsToTxnResponseAddPartitionsToTxnTopicResult(r: Reader, version: number): AddPartitionsToTxnResponseAddPartitionsToTxnTopicResult {
   const o: AddPartitionsToTxnResponseAddPartitionsToTxnTopicResult = {
     name: version <= 2 ? r.string() : r.compactString(),
-    resultsByPartition: version <= 2 ? readArray(r, false, 6, decodeAddPartitionsToTxnResponseAddPartitionsToTxnPartitionResult, version) : readArray(r, true, 6, decodeAddPartitionsToTxnResponseAddPartitionsToTxnPartitionResult, version),
+    resultsByPartition:
+      version <= 2 ? readArray(r, false, 6, decodeAddPartitionsToTxnResponseAddPartitionsToTxnPartitionResult, version) :
+      readArray(r, true, 6, decodeAddPartitionsToTxnResponseAddPartitionsToTxnPartitionResult, version),
   }
   if (version >= 3) {
     const u = r.unknownTaggedFields()
@@ -145,7 +152,9 @@ function encodeAddPartitionsToTxnResponseAddPartitionsToTxnPartitionResult(w: Wr
 function decodeAddPartitionsToTxnResponseAddPartitionsToTxnResult(r: Reader, version: number): AddPartitionsToTxnResponseAddPartitionsToTxnResult {
   const o: AddPartitionsToTxnResponseAddPartitionsToTxnResult = {
     transactionalId: version <= 3 ? '' : r.compactString(),
-    topicResults: version <= 3 ? [] : readArray(r, true, 3, decodeAddPartitionsToTxnResponseAddPartitionsToTxnTopicResult, version),
+    topicResults:
+      version <= 3 ? [] :
+      readArray(r, true, 3, decodeAddPartitionsToTxnResponseAddPartitionsToTxnTopicResult, version),
   }
   if (version >= 3) {
     const u = r.unknownTaggedFields()

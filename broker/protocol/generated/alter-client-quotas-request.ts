@@ -73,7 +73,9 @@ export interface AlterClientQuotasRequestOpDataInput {
 export function decodeAlterClientQuotasRequest(r: Reader, version: number): AlterClientQuotasRequest {
   checkVersion('AlterClientQuotasRequest', version, 0, 1)
   const o: AlterClientQuotasRequest = {
-    entries: version <= 0 ? readArray(r, false, 3, decodeAlterClientQuotasRequestEntryData, version) : readArray(r, true, 3, decodeAlterClientQuotasRequestEntryData, version),
+    entries:
+      version <= 0 ? readArray(r, false, 3, decodeAlterClientQuotasRequestEntryData, version) :
+      readArray(r, true, 3, decodeAlterClientQuotasRequestEntryData, version),
     validateOnly: r.bool(),
   }
   if (version >= 1) {
@@ -95,8 +97,12 @@ export function encodeAlterClientQuotasRequest(w: Writer, v: AlterClientQuotasRe
 
 function decodeAlterClientQuotasRequestEntryData(r: Reader, version: number): AlterClientQuotasRequestEntryData {
   const o: AlterClientQuotasRequestEntryData = {
-    entity: version <= 0 ? readArray(r, false, 3, decodeAlterClientQuotasRequestEntityData, version) : readArray(r, true, 3, decodeAlterClientQuotasRequestEntityData, version),
-    ops: version <= 0 ? readArray(r, false, 11, decodeAlterClientQuotasRequestOpData, version) : readArray(r, true, 11, decodeAlterClientQuotasRequestOpData, version),
+    entity:
+      version <= 0 ? readArray(r, false, 3, decodeAlterClientQuotasRequestEntityData, version) :
+      readArray(r, true, 3, decodeAlterClientQuotasRequestEntityData, version),
+    ops:
+      version <= 0 ? readArray(r, false, 11, decodeAlterClientQuotasRequestOpData, version) :
+      readArray(r, true, 11, decodeAlterClientQuotasRequestOpData, version),
   }
   if (version >= 1) {
     const u = r.unknownTaggedFields()

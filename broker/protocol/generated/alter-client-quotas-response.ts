@@ -59,7 +59,9 @@ export function decodeAlterClientQuotasResponse(r: Reader, version: number): Alt
   checkVersion('AlterClientQuotasResponse', version, 0, 1)
   const o: AlterClientQuotasResponse = {
     throttleTimeMs: r.int32(),
-    entries: version <= 0 ? readArray(r, false, 5, decodeAlterClientQuotasResponseEntryData, version) : readArray(r, true, 5, decodeAlterClientQuotasResponseEntryData, version),
+    entries:
+      version <= 0 ? readArray(r, false, 5, decodeAlterClientQuotasResponseEntryData, version) :
+      readArray(r, true, 5, decodeAlterClientQuotasResponseEntryData, version),
   }
   if (version >= 1) {
     const u = r.unknownTaggedFields()
@@ -82,7 +84,9 @@ function decodeAlterClientQuotasResponseEntryData(r: Reader, version: number): A
   const o: AlterClientQuotasResponseEntryData = {
     errorCode: r.int16(),
     errorMessage: version <= 0 ? r.nullableString() : r.compactNullableString(),
-    entity: version <= 0 ? readArray(r, false, 3, decodeAlterClientQuotasResponseEntityData, version) : readArray(r, true, 3, decodeAlterClientQuotasResponseEntityData, version),
+    entity:
+      version <= 0 ? readArray(r, false, 3, decodeAlterClientQuotasResponseEntityData, version) :
+      readArray(r, true, 3, decodeAlterClientQuotasResponseEntityData, version),
   }
   if (version >= 1) {
     const u = r.unknownTaggedFields()

@@ -58,7 +58,9 @@ export interface AlterConfigsRequestAlterableConfigInput {
 export function decodeAlterConfigsRequest(r: Reader, version: number): AlterConfigsRequest {
   checkVersion('AlterConfigsRequest', version, 0, 2)
   const o: AlterConfigsRequest = {
-    resources: version <= 1 ? readArray(r, false, 4, decodeAlterConfigsRequestAlterConfigsResource, version) : readArray(r, true, 4, decodeAlterConfigsRequestAlterConfigsResource, version),
+    resources:
+      version <= 1 ? readArray(r, false, 4, decodeAlterConfigsRequestAlterConfigsResource, version) :
+      readArray(r, true, 4, decodeAlterConfigsRequestAlterConfigsResource, version),
     validateOnly: r.bool(),
   }
   if (version >= 2) {
@@ -82,7 +84,9 @@ function decodeAlterConfigsRequestAlterConfigsResource(r: Reader, version: numbe
   const o: AlterConfigsRequestAlterConfigsResource = {
     resourceType: r.int8(),
     resourceName: version <= 1 ? r.string() : r.compactString(),
-    configs: version <= 1 ? readArray(r, false, 3, decodeAlterConfigsRequestAlterableConfig, version) : readArray(r, true, 3, decodeAlterConfigsRequestAlterableConfig, version),
+    configs:
+      version <= 1 ? readArray(r, false, 3, decodeAlterConfigsRequestAlterableConfig, version) :
+      readArray(r, true, 3, decodeAlterConfigsRequestAlterableConfig, version),
   }
   if (version >= 2) {
     const u = r.unknownTaggedFields()

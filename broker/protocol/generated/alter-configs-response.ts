@@ -47,7 +47,9 @@ export function decodeAlterConfigsResponse(r: Reader, version: number): AlterCon
   checkVersion('AlterConfigsResponse', version, 0, 2)
   const o: AlterConfigsResponse = {
     throttleTimeMs: r.int32(),
-    responses: version <= 1 ? readArray(r, false, 6, decodeAlterConfigsResponseAlterConfigsResourceResponse, version) : readArray(r, true, 6, decodeAlterConfigsResponseAlterConfigsResourceResponse, version),
+    responses:
+      version <= 1 ? readArray(r, false, 6, decodeAlterConfigsResponseAlterConfigsResourceResponse, version) :
+      readArray(r, true, 6, decodeAlterConfigsResponseAlterConfigsResourceResponse, version),
   }
   if (version >= 2) {
     const u = r.unknownTaggedFields()

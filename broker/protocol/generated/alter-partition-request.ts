@@ -128,7 +128,9 @@ function decodeAlterPartitionRequestPartitionData(r: Reader, version: number): A
     partitionIndex: r.int32(),
     leaderEpoch: r.int32(),
     newIsr: version <= 2 ? readArray(r, true, 4, readInt32, version) : [],
-    newIsrWithEpochs: version <= 2 ? [] : readArray(r, true, 13, decodeAlterPartitionRequestBrokerState, version),
+    newIsrWithEpochs:
+      version <= 2 ? [] :
+      readArray(r, true, 13, decodeAlterPartitionRequestBrokerState, version),
     leaderRecoveryState: version <= 0 ? 0 : r.int8(),
     partitionEpoch: r.int32(),
   }

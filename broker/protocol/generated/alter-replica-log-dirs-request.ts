@@ -52,7 +52,9 @@ export interface AlterReplicaLogDirsRequestAlterReplicaLogDirTopicInput {
 export function decodeAlterReplicaLogDirsRequest(r: Reader, version: number): AlterReplicaLogDirsRequest {
   checkVersion('AlterReplicaLogDirsRequest', version, 0, 2)
   const o: AlterReplicaLogDirsRequest = {
-    dirs: version <= 1 ? readArray(r, false, 3, decodeAlterReplicaLogDirsRequestAlterReplicaLogDir, version) : readArray(r, true, 3, decodeAlterReplicaLogDirsRequestAlterReplicaLogDir, version),
+    dirs:
+      version <= 1 ? readArray(r, false, 3, decodeAlterReplicaLogDirsRequestAlterReplicaLogDir, version) :
+      readArray(r, true, 3, decodeAlterReplicaLogDirsRequestAlterReplicaLogDir, version),
   }
   if (version >= 2) {
     const u = r.unknownTaggedFields()
@@ -73,7 +75,9 @@ export function encodeAlterReplicaLogDirsRequest(w: Writer, v: AlterReplicaLogDi
 function decodeAlterReplicaLogDirsRequestAlterReplicaLogDir(r: Reader, version: number): AlterReplicaLogDirsRequestAlterReplicaLogDir {
   const o: AlterReplicaLogDirsRequestAlterReplicaLogDir = {
     path: version <= 1 ? r.string() : r.compactString(),
-    topics: version <= 1 ? readArray(r, false, 3, decodeAlterReplicaLogDirsRequestAlterReplicaLogDirTopic, version) : readArray(r, true, 3, decodeAlterReplicaLogDirsRequestAlterReplicaLogDirTopic, version),
+    topics:
+      version <= 1 ? readArray(r, false, 3, decodeAlterReplicaLogDirsRequestAlterReplicaLogDirTopic, version) :
+      readArray(r, true, 3, decodeAlterReplicaLogDirsRequestAlterReplicaLogDirTopic, version),
   }
   if (version >= 2) {
     const u = r.unknownTaggedFields()
@@ -95,7 +99,9 @@ function encodeAlterReplicaLogDirsRequestAlterReplicaLogDir(w: Writer, v: AlterR
 function decodeAlterReplicaLogDirsRequestAlterReplicaLogDirTopic(r: Reader, version: number): AlterReplicaLogDirsRequestAlterReplicaLogDirTopic {
   const o: AlterReplicaLogDirsRequestAlterReplicaLogDirTopic = {
     name: version <= 1 ? r.string() : r.compactString(),
-    partitions: version <= 1 ? readArray(r, false, 4, readInt32, version) : readArray(r, true, 4, readInt32, version),
+    partitions:
+      version <= 1 ? readArray(r, false, 4, readInt32, version) :
+      readArray(r, true, 4, readInt32, version),
   }
   if (version >= 2) {
     const u = r.unknownTaggedFields()

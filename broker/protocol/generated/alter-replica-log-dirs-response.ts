@@ -56,7 +56,9 @@ export function decodeAlterReplicaLogDirsResponse(r: Reader, version: number): A
   checkVersion('AlterReplicaLogDirsResponse', version, 0, 2)
   const o: AlterReplicaLogDirsResponse = {
     throttleTimeMs: r.int32(),
-    results: version <= 1 ? readArray(r, false, 3, decodeAlterReplicaLogDirsResponseAlterReplicaLogDirTopicResult, version) : readArray(r, true, 3, decodeAlterReplicaLogDirsResponseAlterReplicaLogDirTopicResult, version),
+    results:
+      version <= 1 ? readArray(r, false, 3, decodeAlterReplicaLogDirsResponseAlterReplicaLogDirTopicResult, version) :
+      readArray(r, true, 3, decodeAlterReplicaLogDirsResponseAlterReplicaLogDirTopicResult, version),
   }
   if (version >= 2) {
     const u = r.unknownTaggedFields()
@@ -78,7 +80,9 @@ export function encodeAlterReplicaLogDirsResponse(w: Writer, v: AlterReplicaLogD
 function decodeAlterReplicaLogDirsResponseAlterReplicaLogDirTopicResult(r: Reader, version: number): AlterReplicaLogDirsResponseAlterReplicaLogDirTopicResult {
   const o: AlterReplicaLogDirsResponseAlterReplicaLogDirTopicResult = {
     topicName: version <= 1 ? r.string() : r.compactString(),
-    partitions: version <= 1 ? readArray(r, false, 6, decodeAlterReplicaLogDirsResponseAlterReplicaLogDirPartitionResult, version) : readArray(r, true, 6, decodeAlterReplicaLogDirsResponseAlterReplicaLogDirPartitionResult, version),
+    partitions:
+      version <= 1 ? readArray(r, false, 6, decodeAlterReplicaLogDirsResponseAlterReplicaLogDirPartitionResult, version) :
+      readArray(r, true, 6, decodeAlterReplicaLogDirsResponseAlterReplicaLogDirPartitionResult, version),
   }
   if (version >= 2) {
     const u = r.unknownTaggedFields()

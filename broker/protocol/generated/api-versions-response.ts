@@ -95,7 +95,9 @@ export function decodeApiVersionsResponse(r: Reader, version: number): ApiVersio
   checkVersion('ApiVersionsResponse', version, 0, 4)
   const o: ApiVersionsResponse = {
     errorCode: r.int16(),
-    apiKeys: version <= 2 ? readArray(r, false, 6, decodeApiVersionsResponseApiVersion, version) : readArray(r, true, 6, decodeApiVersionsResponseApiVersion, version),
+    apiKeys:
+      version <= 2 ? readArray(r, false, 6, decodeApiVersionsResponseApiVersion, version) :
+      readArray(r, true, 6, decodeApiVersionsResponseApiVersion, version),
     throttleTimeMs: version <= 0 ? 0 : r.int32(),
     supportedFeatures: [],
     finalizedFeaturesEpoch: -1n,

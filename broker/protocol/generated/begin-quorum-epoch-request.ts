@@ -87,8 +87,12 @@ export function decodeBeginQuorumEpochRequest(r: Reader, version: number): Begin
   const o: BeginQuorumEpochRequest = {
     clusterId: version <= 0 ? r.nullableString() : r.compactNullableString(),
     voterId: version <= 0 ? -1 : r.int32(),
-    topics: version <= 0 ? readArray(r, false, 3, decodeBeginQuorumEpochRequestTopicData, version) : readArray(r, true, 3, decodeBeginQuorumEpochRequestTopicData, version),
-    leaderEndpoints: version <= 0 ? [] : readArray(r, true, 5, decodeBeginQuorumEpochRequestLeaderEndpoint, version),
+    topics:
+      version <= 0 ? readArray(r, false, 3, decodeBeginQuorumEpochRequestTopicData, version) :
+      readArray(r, true, 3, decodeBeginQuorumEpochRequestTopicData, version),
+    leaderEndpoints:
+      version <= 0 ? [] :
+      readArray(r, true, 5, decodeBeginQuorumEpochRequestLeaderEndpoint, version),
   }
   if (version >= 1) {
     const u = r.unknownTaggedFields()
@@ -113,7 +117,9 @@ export function encodeBeginQuorumEpochRequest(w: Writer, v: BeginQuorumEpochRequ
 function decodeBeginQuorumEpochRequestTopicData(r: Reader, version: number): BeginQuorumEpochRequestTopicData {
   const o: BeginQuorumEpochRequestTopicData = {
     topicName: version <= 0 ? r.string() : r.compactString(),
-    partitions: version <= 0 ? readArray(r, false, 12, decodeBeginQuorumEpochRequestPartitionData, version) : readArray(r, true, 12, decodeBeginQuorumEpochRequestPartitionData, version),
+    partitions:
+      version <= 0 ? readArray(r, false, 12, decodeBeginQuorumEpochRequestPartitionData, version) :
+      readArray(r, true, 12, decodeBeginQuorumEpochRequestPartitionData, version),
   }
   if (version >= 1) {
     const u = r.unknownTaggedFields()

@@ -83,7 +83,9 @@ export function decodeBeginQuorumEpochResponse(r: Reader, version: number): Begi
   checkVersion('BeginQuorumEpochResponse', version, 0, 1)
   const o: BeginQuorumEpochResponse = {
     errorCode: r.int16(),
-    topics: version <= 0 ? readArray(r, false, 3, decodeBeginQuorumEpochResponseTopicData, version) : readArray(r, true, 3, decodeBeginQuorumEpochResponseTopicData, version),
+    topics:
+      version <= 0 ? readArray(r, false, 3, decodeBeginQuorumEpochResponseTopicData, version) :
+      readArray(r, true, 3, decodeBeginQuorumEpochResponseTopicData, version),
     nodeEndpoints: [],
   }
   if (version >= 1) {
@@ -128,7 +130,9 @@ export function encodeBeginQuorumEpochResponse(w: Writer, v: BeginQuorumEpochRes
 function decodeBeginQuorumEpochResponseTopicData(r: Reader, version: number): BeginQuorumEpochResponseTopicData {
   const o: BeginQuorumEpochResponseTopicData = {
     topicName: version <= 0 ? r.string() : r.compactString(),
-    partitions: version <= 0 ? readArray(r, false, 14, decodeBeginQuorumEpochResponsePartitionData, version) : readArray(r, true, 14, decodeBeginQuorumEpochResponsePartitionData, version),
+    partitions:
+      version <= 0 ? readArray(r, false, 14, decodeBeginQuorumEpochResponsePartitionData, version) :
+      readArray(r, true, 14, decodeBeginQuorumEpochResponsePartitionData, version),
   }
   if (version >= 1) {
     const u = r.unknownTaggedFields()

@@ -51,7 +51,9 @@ export function decodeConsumerProtocolSubscription(r: Reader, version: number): 
   const o: ConsumerProtocolSubscription = {
     topics: readArray(r, false, 2, readString, version),
     userData: r.nullableBytes(),
-    ownedPartitions: version <= 0 ? [] : readArray(r, false, 6, decodeConsumerProtocolSubscriptionTopicPartition, version),
+    ownedPartitions:
+      version <= 0 ? [] :
+      readArray(r, false, 6, decodeConsumerProtocolSubscriptionTopicPartition, version),
     generationId: version <= 1 ? -1 : r.int32(),
     rackId: version <= 2 ? null : r.nullableString(),
   }

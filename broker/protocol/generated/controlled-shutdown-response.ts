@@ -41,7 +41,9 @@ export function decodeControlledShutdownResponse(r: Reader, version: number): Co
   checkVersion('ControlledShutdownResponse', version, 0, 3)
   const o: ControlledShutdownResponse = {
     errorCode: r.int16(),
-    remainingPartitions: version <= 2 ? readArray(r, false, 6, decodeControlledShutdownResponseRemainingPartition, version) : readArray(r, true, 6, decodeControlledShutdownResponseRemainingPartition, version),
+    remainingPartitions:
+      version <= 2 ? readArray(r, false, 6, decodeControlledShutdownResponseRemainingPartition, version) :
+      readArray(r, true, 6, decodeControlledShutdownResponseRemainingPartition, version),
   }
   if (version >= 3) {
     const u = r.unknownTaggedFields()

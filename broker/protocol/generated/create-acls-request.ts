@@ -52,7 +52,9 @@ export interface CreateAclsRequestAclCreationInput {
 export function decodeCreateAclsRequest(r: Reader, version: number): CreateAclsRequest {
   checkVersion('CreateAclsRequest', version, 0, 3)
   const o: CreateAclsRequest = {
-    creations: version <= 1 ? readArray(r, false, 8, decodeCreateAclsRequestAclCreation, version) : readArray(r, true, 8, decodeCreateAclsRequestAclCreation, version),
+    creations:
+      version <= 1 ? readArray(r, false, 8, decodeCreateAclsRequestAclCreation, version) :
+      readArray(r, true, 8, decodeCreateAclsRequestAclCreation, version),
   }
   if (version >= 2) {
     const u = r.unknownTaggedFields()

@@ -41,7 +41,9 @@ export function decodeCreateAclsResponse(r: Reader, version: number): CreateAcls
   checkVersion('CreateAclsResponse', version, 0, 3)
   const o: CreateAclsResponse = {
     throttleTimeMs: r.int32(),
-    results: version <= 1 ? readArray(r, false, 4, decodeCreateAclsResponseAclCreationResult, version) : readArray(r, true, 4, decodeCreateAclsResponseAclCreationResult, version),
+    results:
+      version <= 1 ? readArray(r, false, 4, decodeCreateAclsResponseAclCreationResult, version) :
+      readArray(r, true, 4, decodeCreateAclsResponseAclCreationResult, version),
   }
   if (version >= 2) {
     const u = r.unknownTaggedFields()

@@ -48,7 +48,9 @@ export function decodeCreateDelegationTokenRequest(r: Reader, version: number): 
   const o: CreateDelegationTokenRequest = {
     ownerPrincipalType: version <= 2 ? '' : r.compactNullableString(),
     ownerPrincipalName: version <= 2 ? '' : r.compactNullableString(),
-    renewers: version <= 1 ? readArray(r, false, 3, decodeCreateDelegationTokenRequestCreatableRenewers, version) : readArray(r, true, 3, decodeCreateDelegationTokenRequestCreatableRenewers, version),
+    renewers:
+      version <= 1 ? readArray(r, false, 3, decodeCreateDelegationTokenRequestCreatableRenewers, version) :
+      readArray(r, true, 3, decodeCreateDelegationTokenRequestCreatableRenewers, version),
     maxLifetimeMs: r.int64(),
   }
   if (version >= 2) {

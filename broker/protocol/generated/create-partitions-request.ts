@@ -58,7 +58,9 @@ export interface CreatePartitionsRequestCreatePartitionsAssignmentInput {
 export function decodeCreatePartitionsRequest(r: Reader, version: number): CreatePartitionsRequest {
   checkVersion('CreatePartitionsRequest', version, 0, 3)
   const o: CreatePartitionsRequest = {
-    topics: version <= 1 ? readArray(r, false, 7, decodeCreatePartitionsRequestCreatePartitionsTopic, version) : readArray(r, true, 7, decodeCreatePartitionsRequestCreatePartitionsTopic, version),
+    topics:
+      version <= 1 ? readArray(r, false, 7, decodeCreatePartitionsRequestCreatePartitionsTopic, version) :
+      readArray(r, true, 7, decodeCreatePartitionsRequestCreatePartitionsTopic, version),
     timeoutMs: r.int32(),
     validateOnly: r.bool(),
   }
@@ -84,7 +86,9 @@ function decodeCreatePartitionsRequestCreatePartitionsTopic(r: Reader, version: 
   const o: CreatePartitionsRequestCreatePartitionsTopic = {
     name: version <= 1 ? r.string() : r.compactString(),
     count: r.int32(),
-    assignments: version <= 1 ? readNullableArray(r, false, 2, decodeCreatePartitionsRequestCreatePartitionsAssignment, version) : readNullableArray(r, true, 2, decodeCreatePartitionsRequestCreatePartitionsAssignment, version),
+    assignments:
+      version <= 1 ? readNullableArray(r, false, 2, decodeCreatePartitionsRequestCreatePartitionsAssignment, version) :
+      readNullableArray(r, true, 2, decodeCreatePartitionsRequestCreatePartitionsAssignment, version),
   }
   if (version >= 2) {
     const u = r.unknownTaggedFields()
@@ -106,7 +110,9 @@ function encodeCreatePartitionsRequestCreatePartitionsTopic(w: Writer, v: Create
 
 function decodeCreatePartitionsRequestCreatePartitionsAssignment(r: Reader, version: number): CreatePartitionsRequestCreatePartitionsAssignment {
   const o: CreatePartitionsRequestCreatePartitionsAssignment = {
-    brokerIds: version <= 1 ? readArray(r, false, 4, readInt32, version) : readArray(r, true, 4, readInt32, version),
+    brokerIds:
+      version <= 1 ? readArray(r, false, 4, readInt32, version) :
+      readArray(r, true, 4, readInt32, version),
   }
   if (version >= 2) {
     const u = r.unknownTaggedFields()

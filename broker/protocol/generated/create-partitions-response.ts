@@ -44,7 +44,9 @@ export function decodeCreatePartitionsResponse(r: Reader, version: number): Crea
   checkVersion('CreatePartitionsResponse', version, 0, 3)
   const o: CreatePartitionsResponse = {
     throttleTimeMs: r.int32(),
-    results: version <= 1 ? readArray(r, false, 5, decodeCreatePartitionsResponseCreatePartitionsTopicResult, version) : readArray(r, true, 5, decodeCreatePartitionsResponseCreatePartitionsTopicResult, version),
+    results:
+      version <= 1 ? readArray(r, false, 5, decodeCreatePartitionsResponseCreatePartitionsTopicResult, version) :
+      readArray(r, true, 5, decodeCreatePartitionsResponseCreatePartitionsTopicResult, version),
   }
   if (version >= 2) {
     const u = r.unknownTaggedFields()

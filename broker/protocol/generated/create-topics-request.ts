@@ -82,7 +82,9 @@ export interface CreateTopicsRequestCreatableTopicConfigInput {
 export function decodeCreateTopicsRequest(r: Reader, version: number): CreateTopicsRequest {
   checkVersion('CreateTopicsRequest', version, 0, 7)
   const o: CreateTopicsRequest = {
-    topics: version <= 4 ? readArray(r, false, 10, decodeCreateTopicsRequestCreatableTopic, version) : readArray(r, true, 10, decodeCreateTopicsRequestCreatableTopic, version),
+    topics:
+      version <= 4 ? readArray(r, false, 10, decodeCreateTopicsRequestCreatableTopic, version) :
+      readArray(r, true, 10, decodeCreateTopicsRequestCreatableTopic, version),
     timeoutMs: r.int32(),
     validateOnly: version <= 0 ? false : r.bool(),
   }
@@ -109,8 +111,12 @@ function decodeCreateTopicsRequestCreatableTopic(r: Reader, version: number): Cr
     name: version <= 4 ? r.string() : r.compactString(),
     numPartitions: r.int32(),
     replicationFactor: r.int16(),
-    assignments: version <= 4 ? readArray(r, false, 6, decodeCreateTopicsRequestCreatableReplicaAssignment, version) : readArray(r, true, 6, decodeCreateTopicsRequestCreatableReplicaAssignment, version),
-    configs: version <= 4 ? readArray(r, false, 3, decodeCreateTopicsRequestCreatableTopicConfig, version) : readArray(r, true, 3, decodeCreateTopicsRequestCreatableTopicConfig, version),
+    assignments:
+      version <= 4 ? readArray(r, false, 6, decodeCreateTopicsRequestCreatableReplicaAssignment, version) :
+      readArray(r, true, 6, decodeCreateTopicsRequestCreatableReplicaAssignment, version),
+    configs:
+      version <= 4 ? readArray(r, false, 3, decodeCreateTopicsRequestCreatableTopicConfig, version) :
+      readArray(r, true, 3, decodeCreateTopicsRequestCreatableTopicConfig, version),
   }
   if (version >= 5) {
     const u = r.unknownTaggedFields()
@@ -136,7 +142,9 @@ function encodeCreateTopicsRequestCreatableTopic(w: Writer, v: CreateTopicsReque
 function decodeCreateTopicsRequestCreatableReplicaAssignment(r: Reader, version: number): CreateTopicsRequestCreatableReplicaAssignment {
   const o: CreateTopicsRequestCreatableReplicaAssignment = {
     partitionIndex: r.int32(),
-    brokerIds: version <= 4 ? readArray(r, false, 4, readInt32, version) : readArray(r, true, 4, readInt32, version),
+    brokerIds:
+      version <= 4 ? readArray(r, false, 4, readInt32, version) :
+      readArray(r, true, 4, readInt32, version),
   }
   if (version >= 5) {
     const u = r.unknownTaggedFields()

@@ -83,7 +83,9 @@ export function decodeCreateTopicsResponse(r: Reader, version: number): CreateTo
   checkVersion('CreateTopicsResponse', version, 0, 7)
   const o: CreateTopicsResponse = {
     throttleTimeMs: version <= 1 ? 0 : r.int32(),
-    topics: version <= 4 ? readArray(r, false, 4, decodeCreateTopicsResponseCreatableTopicResult, version) : readArray(r, true, 4, decodeCreateTopicsResponseCreatableTopicResult, version),
+    topics:
+      version <= 4 ? readArray(r, false, 4, decodeCreateTopicsResponseCreatableTopicResult, version) :
+      readArray(r, true, 4, decodeCreateTopicsResponseCreatableTopicResult, version),
   }
   if (version >= 5) {
     const u = r.unknownTaggedFields()
@@ -111,7 +113,9 @@ function decodeCreateTopicsResponseCreatableTopicResult(r: Reader, version: numb
     topicConfigErrorCode: 0,
     numPartitions: version <= 4 ? -1 : r.int32(),
     replicationFactor: version <= 4 ? -1 : r.int16(),
-    configs: version <= 4 ? [] : readNullableArray(r, true, 6, decodeCreateTopicsResponseCreatableTopicConfigs, version),
+    configs:
+      version <= 4 ? [] :
+      readNullableArray(r, true, 6, decodeCreateTopicsResponseCreatableTopicConfigs, version),
   }
   if (version >= 5) {
     const n = r.taggedFieldCount()

@@ -52,7 +52,9 @@ export interface DeleteAclsRequestDeleteAclsFilterInput {
 export function decodeDeleteAclsRequest(r: Reader, version: number): DeleteAclsRequest {
   checkVersion('DeleteAclsRequest', version, 0, 3)
   const o: DeleteAclsRequest = {
-    filters: version <= 1 ? readArray(r, false, 8, decodeDeleteAclsRequestDeleteAclsFilter, version) : readArray(r, true, 8, decodeDeleteAclsRequestDeleteAclsFilter, version),
+    filters:
+      version <= 1 ? readArray(r, false, 8, decodeDeleteAclsRequestDeleteAclsFilter, version) :
+      readArray(r, true, 8, decodeDeleteAclsRequestDeleteAclsFilter, version),
   }
   if (version >= 2) {
     const u = r.unknownTaggedFields()

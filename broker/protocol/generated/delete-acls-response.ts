@@ -80,7 +80,9 @@ export function decodeDeleteAclsResponse(r: Reader, version: number): DeleteAcls
   checkVersion('DeleteAclsResponse', version, 0, 3)
   const o: DeleteAclsResponse = {
     throttleTimeMs: r.int32(),
-    filterResults: version <= 1 ? readArray(r, false, 5, decodeDeleteAclsResponseDeleteAclsFilterResult, version) : readArray(r, true, 5, decodeDeleteAclsResponseDeleteAclsFilterResult, version),
+    filterResults:
+      version <= 1 ? readArray(r, false, 5, decodeDeleteAclsResponseDeleteAclsFilterResult, version) :
+      readArray(r, true, 5, decodeDeleteAclsResponseDeleteAclsFilterResult, version),
   }
   if (version >= 2) {
     const u = r.unknownTaggedFields()
@@ -103,7 +105,9 @@ function decodeDeleteAclsResponseDeleteAclsFilterResult(r: Reader, version: numb
   const o: DeleteAclsResponseDeleteAclsFilterResult = {
     errorCode: r.int16(),
     errorMessage: version <= 1 ? r.nullableString() : r.compactNullableString(),
-    matchingAcls: version <= 1 ? readArray(r, false, 11, decodeDeleteAclsResponseDeleteAclsMatchingAcl, version) : readArray(r, true, 11, decodeDeleteAclsResponseDeleteAclsMatchingAcl, version),
+    matchingAcls:
+      version <= 1 ? readArray(r, false, 11, decodeDeleteAclsResponseDeleteAclsMatchingAcl, version) :
+      readArray(r, true, 11, decodeDeleteAclsResponseDeleteAclsMatchingAcl, version),
   }
   if (version >= 2) {
     const u = r.unknownTaggedFields()

@@ -22,7 +22,9 @@ export interface DeleteGroupsRequestInput {
 export function decodeDeleteGroupsRequest(r: Reader, version: number): DeleteGroupsRequest {
   checkVersion('DeleteGroupsRequest', version, 0, 2)
   const o: DeleteGroupsRequest = {
-    groupsNames: version <= 1 ? readArray(r, false, 1, readString, version) : readArray(r, true, 1, readCompactString, version),
+    groupsNames:
+      version <= 1 ? readArray(r, false, 1, readString, version) :
+      readArray(r, true, 1, readCompactString, version),
   }
   if (version >= 2) {
     const u = r.unknownTaggedFields()

@@ -41,7 +41,9 @@ export function decodeDeleteGroupsResponse(r: Reader, version: number): DeleteGr
   checkVersion('DeleteGroupsResponse', version, 0, 2)
   const o: DeleteGroupsResponse = {
     throttleTimeMs: r.int32(),
-    results: version <= 1 ? readArray(r, false, 4, decodeDeleteGroupsResponseDeletableGroupResult, version) : readArray(r, true, 4, decodeDeleteGroupsResponseDeletableGroupResult, version),
+    results:
+      version <= 1 ? readArray(r, false, 4, decodeDeleteGroupsResponseDeletableGroupResult, version) :
+      readArray(r, true, 4, decodeDeleteGroupsResponseDeletableGroupResult, version),
   }
   if (version >= 2) {
     const u = r.unknownTaggedFields()

@@ -55,7 +55,9 @@ export interface DeleteRecordsRequestDeleteRecordsPartitionInput {
 export function decodeDeleteRecordsRequest(r: Reader, version: number): DeleteRecordsRequest {
   checkVersion('DeleteRecordsRequest', version, 0, 2)
   const o: DeleteRecordsRequest = {
-    topics: version <= 1 ? readArray(r, false, 3, decodeDeleteRecordsRequestDeleteRecordsTopic, version) : readArray(r, true, 3, decodeDeleteRecordsRequestDeleteRecordsTopic, version),
+    topics:
+      version <= 1 ? readArray(r, false, 3, decodeDeleteRecordsRequestDeleteRecordsTopic, version) :
+      readArray(r, true, 3, decodeDeleteRecordsRequestDeleteRecordsTopic, version),
     timeoutMs: r.int32(),
   }
   if (version >= 2) {
@@ -78,7 +80,9 @@ export function encodeDeleteRecordsRequest(w: Writer, v: DeleteRecordsRequestInp
 function decodeDeleteRecordsRequestDeleteRecordsTopic(r: Reader, version: number): DeleteRecordsRequestDeleteRecordsTopic {
   const o: DeleteRecordsRequestDeleteRecordsTopic = {
     name: version <= 1 ? r.string() : r.compactString(),
-    partitions: version <= 1 ? readArray(r, false, 12, decodeDeleteRecordsRequestDeleteRecordsPartition, version) : readArray(r, true, 12, decodeDeleteRecordsRequestDeleteRecordsPartition, version),
+    partitions:
+      version <= 1 ? readArray(r, false, 12, decodeDeleteRecordsRequestDeleteRecordsPartition, version) :
+      readArray(r, true, 12, decodeDeleteRecordsRequestDeleteRecordsPartition, version),
   }
   if (version >= 2) {
     const u = r.unknownTaggedFields()

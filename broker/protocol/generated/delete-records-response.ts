@@ -59,7 +59,9 @@ export function decodeDeleteRecordsResponse(r: Reader, version: number): DeleteR
   checkVersion('DeleteRecordsResponse', version, 0, 2)
   const o: DeleteRecordsResponse = {
     throttleTimeMs: r.int32(),
-    topics: version <= 1 ? readArray(r, false, 3, decodeDeleteRecordsResponseDeleteRecordsTopicResult, version) : readArray(r, true, 3, decodeDeleteRecordsResponseDeleteRecordsTopicResult, version),
+    topics:
+      version <= 1 ? readArray(r, false, 3, decodeDeleteRecordsResponseDeleteRecordsTopicResult, version) :
+      readArray(r, true, 3, decodeDeleteRecordsResponseDeleteRecordsTopicResult, version),
   }
   if (version >= 2) {
     const u = r.unknownTaggedFields()
@@ -81,7 +83,9 @@ export function encodeDeleteRecordsResponse(w: Writer, v: DeleteRecordsResponseI
 function decodeDeleteRecordsResponseDeleteRecordsTopicResult(r: Reader, version: number): DeleteRecordsResponseDeleteRecordsTopicResult {
   const o: DeleteRecordsResponseDeleteRecordsTopicResult = {
     name: version <= 1 ? r.string() : r.compactString(),
-    partitions: version <= 1 ? readArray(r, false, 14, decodeDeleteRecordsResponseDeleteRecordsPartitionResult, version) : readArray(r, true, 14, decodeDeleteRecordsResponseDeleteRecordsPartitionResult, version),
+    partitions:
+      version <= 1 ? readArray(r, false, 14, decodeDeleteRecordsResponseDeleteRecordsPartitionResult, version) :
+      readArray(r, true, 14, decodeDeleteRecordsResponseDeleteRecordsPartitionResult, version),
   }
   if (version >= 2) {
     const u = r.unknownTaggedFields()

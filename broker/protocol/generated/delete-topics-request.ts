@@ -44,7 +44,10 @@ export function decodeDeleteTopicsRequest(r: Reader, version: number): DeleteTop
   checkVersion('DeleteTopicsRequest', version, 0, 6)
   const o: DeleteTopicsRequest = {
     topics: version <= 5 ? [] : readArray(r, true, 18, decodeDeleteTopicsRequestDeleteTopicState, version),
-    topicNames: version <= 3 ? readArray(r, false, 1, readString, version) : version <= 5 ? readArray(r, true, 1, readCompactString, version) : [],
+    topicNames:
+      version <= 3 ? readArray(r, false, 1, readString, version) :
+      version <= 5 ? readArray(r, true, 1, readCompactString, version) :
+      [],
     timeoutMs: r.int32(),
   }
   if (version >= 4) {

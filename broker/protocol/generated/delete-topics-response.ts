@@ -47,7 +47,9 @@ export function decodeDeleteTopicsResponse(r: Reader, version: number): DeleteTo
   checkVersion('DeleteTopicsResponse', version, 0, 6)
   const o: DeleteTopicsResponse = {
     throttleTimeMs: version <= 0 ? 0 : r.int32(),
-    responses: version <= 3 ? readArray(r, false, 4, decodeDeleteTopicsResponseDeletableTopicResult, version) : readArray(r, true, 4, decodeDeleteTopicsResponseDeletableTopicResult, version),
+    responses:
+      version <= 3 ? readArray(r, false, 4, decodeDeleteTopicsResponseDeletableTopicResult, version) :
+      readArray(r, true, 4, decodeDeleteTopicsResponseDeletableTopicResult, version),
   }
   if (version >= 4) {
     const u = r.unknownTaggedFields()

@@ -76,7 +76,9 @@ export function decodeDescribeAclsResponse(r: Reader, version: number): Describe
     throttleTimeMs: r.int32(),
     errorCode: r.int16(),
     errorMessage: version <= 1 ? r.nullableString() : r.compactNullableString(),
-    resources: version <= 1 ? readArray(r, false, 5, decodeDescribeAclsResponseDescribeAclsResource, version) : readArray(r, true, 5, decodeDescribeAclsResponseDescribeAclsResource, version),
+    resources:
+      version <= 1 ? readArray(r, false, 5, decodeDescribeAclsResponseDescribeAclsResource, version) :
+      readArray(r, true, 5, decodeDescribeAclsResponseDescribeAclsResource, version),
   }
   if (version >= 2) {
     const u = r.unknownTaggedFields()
@@ -103,7 +105,9 @@ function decodeDescribeAclsResponseDescribeAclsResource(r: Reader, version: numb
     resourceType: r.int8(),
     resourceName: version <= 1 ? r.string() : r.compactString(),
     patternType: version <= 0 ? 3 : r.int8(),
-    acls: version <= 1 ? readArray(r, false, 5, decodeDescribeAclsResponseAclDescription, version) : readArray(r, true, 5, decodeDescribeAclsResponseAclDescription, version),
+    acls:
+      version <= 1 ? readArray(r, false, 5, decodeDescribeAclsResponseAclDescription, version) :
+      readArray(r, true, 5, decodeDescribeAclsResponseAclDescription, version),
   }
   if (version >= 2) {
     const u = r.unknownTaggedFields()

@@ -43,7 +43,9 @@ export interface DescribeClientQuotasRequestComponentDataInput {
 export function decodeDescribeClientQuotasRequest(r: Reader, version: number): DescribeClientQuotasRequest {
   checkVersion('DescribeClientQuotasRequest', version, 0, 1)
   const o: DescribeClientQuotasRequest = {
-    components: version <= 0 ? readArray(r, false, 4, decodeDescribeClientQuotasRequestComponentData, version) : readArray(r, true, 4, decodeDescribeClientQuotasRequestComponentData, version),
+    components:
+      version <= 0 ? readArray(r, false, 4, decodeDescribeClientQuotasRequestComponentData, version) :
+      readArray(r, true, 4, decodeDescribeClientQuotasRequestComponentData, version),
     strict: r.bool(),
   }
   if (version >= 1) {

@@ -79,7 +79,9 @@ export function decodeDescribeClientQuotasResponse(r: Reader, version: number): 
     throttleTimeMs: r.int32(),
     errorCode: r.int16(),
     errorMessage: version <= 0 ? r.nullableString() : r.compactNullableString(),
-    entries: version <= 0 ? readNullableArray(r, false, 3, decodeDescribeClientQuotasResponseEntryData, version) : readNullableArray(r, true, 3, decodeDescribeClientQuotasResponseEntryData, version),
+    entries:
+      version <= 0 ? readNullableArray(r, false, 3, decodeDescribeClientQuotasResponseEntryData, version) :
+      readNullableArray(r, true, 3, decodeDescribeClientQuotasResponseEntryData, version),
   }
   if (version >= 1) {
     const u = r.unknownTaggedFields()
@@ -103,8 +105,12 @@ export function encodeDescribeClientQuotasResponse(w: Writer, v: DescribeClientQ
 
 function decodeDescribeClientQuotasResponseEntryData(r: Reader, version: number): DescribeClientQuotasResponseEntryData {
   const o: DescribeClientQuotasResponseEntryData = {
-    entity: version <= 0 ? readArray(r, false, 3, decodeDescribeClientQuotasResponseEntityData, version) : readArray(r, true, 3, decodeDescribeClientQuotasResponseEntityData, version),
-    values: version <= 0 ? readArray(r, false, 10, decodeDescribeClientQuotasResponseValueData, version) : readArray(r, true, 10, decodeDescribeClientQuotasResponseValueData, version),
+    entity:
+      version <= 0 ? readArray(r, false, 3, decodeDescribeClientQuotasResponseEntityData, version) :
+      readArray(r, true, 3, decodeDescribeClientQuotasResponseEntityData, version),
+    values:
+      version <= 0 ? readArray(r, false, 10, decodeDescribeClientQuotasResponseValueData, version) :
+      readArray(r, true, 10, decodeDescribeClientQuotasResponseValueData, version),
   }
   if (version >= 1) {
     const u = r.unknownTaggedFields()

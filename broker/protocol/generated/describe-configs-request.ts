@@ -46,7 +46,9 @@ export interface DescribeConfigsRequestDescribeConfigsResourceInput {
 export function decodeDescribeConfigsRequest(r: Reader, version: number): DescribeConfigsRequest {
   checkVersion('DescribeConfigsRequest', version, 0, 4)
   const o: DescribeConfigsRequest = {
-    resources: version <= 3 ? readArray(r, false, 4, decodeDescribeConfigsRequestDescribeConfigsResource, version) : readArray(r, true, 4, decodeDescribeConfigsRequestDescribeConfigsResource, version),
+    resources:
+      version <= 3 ? readArray(r, false, 4, decodeDescribeConfigsRequestDescribeConfigsResource, version) :
+      readArray(r, true, 4, decodeDescribeConfigsRequestDescribeConfigsResource, version),
     includeSynonyms: version <= 0 ? false : r.bool(),
     includeDocumentation: version <= 2 ? false : r.bool(),
   }
@@ -72,7 +74,9 @@ function decodeDescribeConfigsRequestDescribeConfigsResource(r: Reader, version:
   const o: DescribeConfigsRequestDescribeConfigsResource = {
     resourceType: r.int8(),
     resourceName: version <= 3 ? r.string() : r.compactString(),
-    configurationKeys: version <= 3 ? readNullableArray(r, false, 1, readString, version) : readNullableArray(r, true, 1, readCompactString, version),
+    configurationKeys:
+      version <= 3 ? readNullableArray(r, false, 1, readString, version) :
+      readNullableArray(r, true, 1, readCompactString, version),
   }
   if (version >= 4) {
     const u = r.unknownTaggedFields()

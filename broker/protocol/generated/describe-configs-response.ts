@@ -104,7 +104,9 @@ export function decodeDescribeConfigsResponse(r: Reader, version: number): Descr
   checkVersion('DescribeConfigsResponse', version, 0, 4)
   const o: DescribeConfigsResponse = {
     throttleTimeMs: r.int32(),
-    results: version <= 3 ? readArray(r, false, 7, decodeDescribeConfigsResponseDescribeConfigsResult, version) : readArray(r, true, 7, decodeDescribeConfigsResponseDescribeConfigsResult, version),
+    results:
+      version <= 3 ? readArray(r, false, 7, decodeDescribeConfigsResponseDescribeConfigsResult, version) :
+      readArray(r, true, 7, decodeDescribeConfigsResponseDescribeConfigsResult, version),
   }
   if (version >= 4) {
     const u = r.unknownTaggedFields()
@@ -129,7 +131,9 @@ function decodeDescribeConfigsResponseDescribeConfigsResult(r: Reader, version: 
     errorMessage: version <= 3 ? r.nullableString() : r.compactNullableString(),
     resourceType: r.int8(),
     resourceName: version <= 3 ? r.string() : r.compactString(),
-    configs: version <= 3 ? readArray(r, false, 7, decodeDescribeConfigsResponseDescribeConfigsResourceResult, version) : readArray(r, true, 7, decodeDescribeConfigsResponseDescribeConfigsResourceResult, version),
+    configs:
+      version <= 3 ? readArray(r, false, 7, decodeDescribeConfigsResponseDescribeConfigsResourceResult, version) :
+      readArray(r, true, 7, decodeDescribeConfigsResponseDescribeConfigsResourceResult, version),
   }
   if (version >= 4) {
     const u = r.unknownTaggedFields()
@@ -160,7 +164,10 @@ function decodeDescribeConfigsResponseDescribeConfigsResourceResult(r: Reader, v
     isDefault: version <= 0 ? r.bool() : false,
     configSource: version <= 0 ? -1 : r.int8(),
     isSensitive: r.bool(),
-    synonyms: version <= 0 ? [] : version <= 3 ? readArray(r, false, 4, decodeDescribeConfigsResponseDescribeConfigsSynonym, version) : readArray(r, true, 4, decodeDescribeConfigsResponseDescribeConfigsSynonym, version),
+    synonyms:
+      version <= 0 ? [] :
+      version <= 3 ? readArray(r, false, 4, decodeDescribeConfigsResponseDescribeConfigsSynonym, version) :
+      readArray(r, true, 4, decodeDescribeConfigsResponseDescribeConfigsSynonym, version),
     configType: version <= 2 ? 0 : r.int8(),
     documentation: version <= 2 ? '' : version <= 3 ? r.nullableString() : r.compactNullableString(),
   }

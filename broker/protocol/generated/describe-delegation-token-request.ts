@@ -37,7 +37,9 @@ export interface DescribeDelegationTokenRequestDescribeDelegationTokenOwnerInput
 export function decodeDescribeDelegationTokenRequest(r: Reader, version: number): DescribeDelegationTokenRequest {
   checkVersion('DescribeDelegationTokenRequest', version, 0, 3)
   const o: DescribeDelegationTokenRequest = {
-    owners: version <= 1 ? readNullableArray(r, false, 3, decodeDescribeDelegationTokenRequestDescribeDelegationTokenOwner, version) : readNullableArray(r, true, 3, decodeDescribeDelegationTokenRequestDescribeDelegationTokenOwner, version),
+    owners:
+      version <= 1 ? readNullableArray(r, false, 3, decodeDescribeDelegationTokenRequestDescribeDelegationTokenOwner, version) :
+      readNullableArray(r, true, 3, decodeDescribeDelegationTokenRequestDescribeDelegationTokenOwner, version),
   }
   if (version >= 2) {
     const u = r.unknownTaggedFields()

@@ -83,7 +83,9 @@ export function decodeDescribeDelegationTokenResponse(r: Reader, version: number
   checkVersion('DescribeDelegationTokenResponse', version, 0, 3)
   const o: DescribeDelegationTokenResponse = {
     errorCode: r.int16(),
-    tokens: version <= 1 ? readArray(r, false, 30, decodeDescribeDelegationTokenResponseDescribedDelegationToken, version) : readArray(r, true, 30, decodeDescribeDelegationTokenResponseDescribedDelegationToken, version),
+    tokens:
+      version <= 1 ? readArray(r, false, 30, decodeDescribeDelegationTokenResponseDescribedDelegationToken, version) :
+      readArray(r, true, 30, decodeDescribeDelegationTokenResponseDescribedDelegationToken, version),
     throttleTimeMs: r.int32(),
   }
   if (version >= 2) {
@@ -115,7 +117,9 @@ function decodeDescribeDelegationTokenResponseDescribedDelegationToken(r: Reader
     maxTimestamp: r.int64(),
     tokenId: version <= 1 ? r.string() : r.compactString(),
     hmac: version <= 1 ? r.bytes() : r.compactBytes(),
-    renewers: version <= 1 ? readArray(r, false, 3, decodeDescribeDelegationTokenResponseDescribedDelegationTokenRenewer, version) : readArray(r, true, 3, decodeDescribeDelegationTokenResponseDescribedDelegationTokenRenewer, version),
+    renewers:
+      version <= 1 ? readArray(r, false, 3, decodeDescribeDelegationTokenResponseDescribedDelegationTokenRenewer, version) :
+      readArray(r, true, 3, decodeDescribeDelegationTokenResponseDescribedDelegationTokenRenewer, version),
   }
   if (version >= 2) {
     const u = r.unknownTaggedFields()

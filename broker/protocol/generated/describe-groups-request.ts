@@ -25,7 +25,9 @@ export interface DescribeGroupsRequestInput {
 export function decodeDescribeGroupsRequest(r: Reader, version: number): DescribeGroupsRequest {
   checkVersion('DescribeGroupsRequest', version, 0, 5)
   const o: DescribeGroupsRequest = {
-    groups: version <= 4 ? readArray(r, false, 1, readString, version) : readArray(r, true, 1, readCompactString, version),
+    groups:
+      version <= 4 ? readArray(r, false, 1, readString, version) :
+      readArray(r, true, 1, readCompactString, version),
     includeAuthorizedOperations: version <= 2 ? false : r.bool(),
   }
   if (version >= 5) {

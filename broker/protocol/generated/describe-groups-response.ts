@@ -83,7 +83,9 @@ export function decodeDescribeGroupsResponse(r: Reader, version: number): Descri
   checkVersion('DescribeGroupsResponse', version, 0, 5)
   const o: DescribeGroupsResponse = {
     throttleTimeMs: version <= 0 ? 0 : r.int32(),
-    groups: version <= 4 ? readArray(r, false, 12, decodeDescribeGroupsResponseDescribedGroup, version) : readArray(r, true, 12, decodeDescribeGroupsResponseDescribedGroup, version),
+    groups:
+      version <= 4 ? readArray(r, false, 12, decodeDescribeGroupsResponseDescribedGroup, version) :
+      readArray(r, true, 12, decodeDescribeGroupsResponseDescribedGroup, version),
   }
   if (version >= 5) {
     const u = r.unknownTaggedFields()
@@ -109,7 +111,9 @@ function decodeDescribeGroupsResponseDescribedGroup(r: Reader, version: number):
     groupState: version <= 4 ? r.string() : r.compactString(),
     protocolType: version <= 4 ? r.string() : r.compactString(),
     protocolData: version <= 4 ? r.string() : r.compactString(),
-    members: version <= 4 ? readArray(r, false, 7, decodeDescribeGroupsResponseDescribedGroupMember, version) : readArray(r, true, 7, decodeDescribeGroupsResponseDescribedGroupMember, version),
+    members:
+      version <= 4 ? readArray(r, false, 7, decodeDescribeGroupsResponseDescribedGroupMember, version) :
+      readArray(r, true, 7, decodeDescribeGroupsResponseDescribedGroupMember, version),
     authorizedOperations: version <= 2 ? -2147483648 : r.int32(),
   }
   if (version >= 5) {

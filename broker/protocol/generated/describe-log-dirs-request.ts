@@ -37,7 +37,9 @@ export interface DescribeLogDirsRequestDescribableLogDirTopicInput {
 export function decodeDescribeLogDirsRequest(r: Reader, version: number): DescribeLogDirsRequest {
   checkVersion('DescribeLogDirsRequest', version, 0, 4)
   const o: DescribeLogDirsRequest = {
-    topics: version <= 1 ? readNullableArray(r, false, 3, decodeDescribeLogDirsRequestDescribableLogDirTopic, version) : readNullableArray(r, true, 3, decodeDescribeLogDirsRequestDescribableLogDirTopic, version),
+    topics:
+      version <= 1 ? readNullableArray(r, false, 3, decodeDescribeLogDirsRequestDescribableLogDirTopic, version) :
+      readNullableArray(r, true, 3, decodeDescribeLogDirsRequestDescribableLogDirTopic, version),
   }
   if (version >= 2) {
     const u = r.unknownTaggedFields()
@@ -58,7 +60,9 @@ export function encodeDescribeLogDirsRequest(w: Writer, v: DescribeLogDirsReques
 function decodeDescribeLogDirsRequestDescribableLogDirTopic(r: Reader, version: number): DescribeLogDirsRequestDescribableLogDirTopic {
   const o: DescribeLogDirsRequestDescribableLogDirTopic = {
     topic: version <= 1 ? r.string() : r.compactString(),
-    partitions: version <= 1 ? readArray(r, false, 4, readInt32, version) : readArray(r, true, 4, readInt32, version),
+    partitions:
+      version <= 1 ? readArray(r, false, 4, readInt32, version) :
+      readArray(r, true, 4, readInt32, version),
   }
   if (version >= 2) {
     const u = r.unknownTaggedFields()

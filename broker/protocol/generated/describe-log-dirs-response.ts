@@ -90,7 +90,9 @@ export function decodeDescribeLogDirsResponse(r: Reader, version: number): Descr
   const o: DescribeLogDirsResponse = {
     throttleTimeMs: r.int32(),
     errorCode: version <= 2 ? 0 : r.int16(),
-    results: version <= 1 ? readArray(r, false, 5, decodeDescribeLogDirsResponseDescribeLogDirsResult, version) : readArray(r, true, 5, decodeDescribeLogDirsResponseDescribeLogDirsResult, version),
+    results:
+      version <= 1 ? readArray(r, false, 5, decodeDescribeLogDirsResponseDescribeLogDirsResult, version) :
+      readArray(r, true, 5, decodeDescribeLogDirsResponseDescribeLogDirsResult, version),
   }
   if (version >= 2) {
     const u = r.unknownTaggedFields()
@@ -114,7 +116,9 @@ function decodeDescribeLogDirsResponseDescribeLogDirsResult(r: Reader, version: 
   const o: DescribeLogDirsResponseDescribeLogDirsResult = {
     errorCode: r.int16(),
     logDir: version <= 1 ? r.string() : r.compactString(),
-    topics: version <= 1 ? readArray(r, false, 3, decodeDescribeLogDirsResponseDescribeLogDirsTopic, version) : readArray(r, true, 3, decodeDescribeLogDirsResponseDescribeLogDirsTopic, version),
+    topics:
+      version <= 1 ? readArray(r, false, 3, decodeDescribeLogDirsResponseDescribeLogDirsTopic, version) :
+      readArray(r, true, 3, decodeDescribeLogDirsResponseDescribeLogDirsTopic, version),
     totalBytes: version <= 3 ? -1n : r.int64(),
     usableBytes: version <= 3 ? -1n : r.int64(),
   }
@@ -141,7 +145,9 @@ function encodeDescribeLogDirsResponseDescribeLogDirsResult(w: Writer, v: Descri
 function decodeDescribeLogDirsResponseDescribeLogDirsTopic(r: Reader, version: number): DescribeLogDirsResponseDescribeLogDirsTopic {
   const o: DescribeLogDirsResponseDescribeLogDirsTopic = {
     name: version <= 1 ? r.string() : r.compactString(),
-    partitions: version <= 1 ? readArray(r, false, 21, decodeDescribeLogDirsResponseDescribeLogDirsPartition, version) : readArray(r, true, 21, decodeDescribeLogDirsResponseDescribeLogDirsPartition, version),
+    partitions:
+      version <= 1 ? readArray(r, false, 21, decodeDescribeLogDirsResponseDescribeLogDirsPartition, version) :
+      readArray(r, true, 21, decodeDescribeLogDirsResponseDescribeLogDirsPartition, version),
   }
   if (version >= 2) {
     const u = r.unknownTaggedFields()

@@ -44,7 +44,9 @@ export function decodeElectLeadersRequest(r: Reader, version: number): ElectLead
   checkVersion('ElectLeadersRequest', version, 0, 2)
   const o: ElectLeadersRequest = {
     electionType: version <= 0 ? 0 : r.int8(),
-    topicPartitions: version <= 1 ? readNullableArray(r, false, 3, decodeElectLeadersRequestTopicPartitions, version) : readNullableArray(r, true, 3, decodeElectLeadersRequestTopicPartitions, version),
+    topicPartitions:
+      version <= 1 ? readNullableArray(r, false, 3, decodeElectLeadersRequestTopicPartitions, version) :
+      readNullableArray(r, true, 3, decodeElectLeadersRequestTopicPartitions, version),
     timeoutMs: r.int32(),
   }
   if (version >= 2) {
@@ -68,7 +70,9 @@ export function encodeElectLeadersRequest(w: Writer, v: ElectLeadersRequestInput
 function decodeElectLeadersRequestTopicPartitions(r: Reader, version: number): ElectLeadersRequestTopicPartitions {
   const o: ElectLeadersRequestTopicPartitions = {
     topic: version <= 1 ? r.string() : r.compactString(),
-    partitions: version <= 1 ? readArray(r, false, 4, readInt32, version) : readArray(r, true, 4, readInt32, version),
+    partitions:
+      version <= 1 ? readArray(r, false, 4, readInt32, version) :
+      readArray(r, true, 4, readInt32, version),
   }
   if (version >= 2) {
     const u = r.unknownTaggedFields()

@@ -63,7 +63,9 @@ export function decodeElectLeadersResponse(r: Reader, version: number): ElectLea
   const o: ElectLeadersResponse = {
     throttleTimeMs: r.int32(),
     errorCode: version <= 0 ? 0 : r.int16(),
-    replicaElectionResults: version <= 1 ? readArray(r, false, 3, decodeElectLeadersResponseReplicaElectionResult, version) : readArray(r, true, 3, decodeElectLeadersResponseReplicaElectionResult, version),
+    replicaElectionResults:
+      version <= 1 ? readArray(r, false, 3, decodeElectLeadersResponseReplicaElectionResult, version) :
+      readArray(r, true, 3, decodeElectLeadersResponseReplicaElectionResult, version),
   }
   if (version >= 2) {
     const u = r.unknownTaggedFields()
@@ -86,7 +88,9 @@ export function encodeElectLeadersResponse(w: Writer, v: ElectLeadersResponseInp
 function decodeElectLeadersResponseReplicaElectionResult(r: Reader, version: number): ElectLeadersResponseReplicaElectionResult {
   const o: ElectLeadersResponseReplicaElectionResult = {
     topic: version <= 1 ? r.string() : r.compactString(),
-    partitionResult: version <= 1 ? readArray(r, false, 8, decodeElectLeadersResponsePartitionResult, version) : readArray(r, true, 8, decodeElectLeadersResponsePartitionResult, version),
+    partitionResult:
+      version <= 1 ? readArray(r, false, 8, decodeElectLeadersResponsePartitionResult, version) :
+      readArray(r, true, 8, decodeElectLeadersResponsePartitionResult, version),
   }
   if (version >= 2) {
     const u = r.unknownTaggedFields()

@@ -101,8 +101,12 @@ export function decodeEndQuorumEpochRequest(r: Reader, version: number): EndQuor
   checkVersion('EndQuorumEpochRequest', version, 0, 1)
   const o: EndQuorumEpochRequest = {
     clusterId: version <= 0 ? r.nullableString() : r.compactNullableString(),
-    topics: version <= 0 ? readArray(r, false, 3, decodeEndQuorumEpochRequestTopicData, version) : readArray(r, true, 3, decodeEndQuorumEpochRequestTopicData, version),
-    leaderEndpoints: version <= 0 ? [] : readArray(r, true, 5, decodeEndQuorumEpochRequestLeaderEndpoint, version),
+    topics:
+      version <= 0 ? readArray(r, false, 3, decodeEndQuorumEpochRequestTopicData, version) :
+      readArray(r, true, 3, decodeEndQuorumEpochRequestTopicData, version),
+    leaderEndpoints:
+      version <= 0 ? [] :
+      readArray(r, true, 5, decodeEndQuorumEpochRequestLeaderEndpoint, version),
   }
   if (version >= 1) {
     const u = r.unknownTaggedFields()
@@ -126,7 +130,9 @@ export function encodeEndQuorumEpochRequest(w: Writer, v: EndQuorumEpochRequestI
 function decodeEndQuorumEpochRequestTopicData(r: Reader, version: number): EndQuorumEpochRequestTopicData {
   const o: EndQuorumEpochRequestTopicData = {
     topicName: version <= 0 ? r.string() : r.compactString(),
-    partitions: version <= 0 ? readArray(r, false, 14, decodeEndQuorumEpochRequestPartitionData, version) : readArray(r, true, 14, decodeEndQuorumEpochRequestPartitionData, version),
+    partitions:
+      version <= 0 ? readArray(r, false, 14, decodeEndQuorumEpochRequestPartitionData, version) :
+      readArray(r, true, 14, decodeEndQuorumEpochRequestPartitionData, version),
   }
   if (version >= 1) {
     const u = r.unknownTaggedFields()
@@ -151,7 +157,9 @@ function decodeEndQuorumEpochRequestPartitionData(r: Reader, version: number): E
     leaderId: r.int32(),
     leaderEpoch: r.int32(),
     preferredSuccessors: version <= 0 ? readArray(r, false, 4, readInt32, version) : [],
-    preferredCandidates: version <= 0 ? [] : readArray(r, true, 21, decodeEndQuorumEpochRequestReplicaInfo, version),
+    preferredCandidates:
+      version <= 0 ? [] :
+      readArray(r, true, 21, decodeEndQuorumEpochRequestReplicaInfo, version),
   }
   if (version >= 1) {
     const u = r.unknownTaggedFields()

@@ -83,7 +83,9 @@ export function decodeEndQuorumEpochResponse(r: Reader, version: number): EndQuo
   checkVersion('EndQuorumEpochResponse', version, 0, 1)
   const o: EndQuorumEpochResponse = {
     errorCode: r.int16(),
-    topics: version <= 0 ? readArray(r, false, 3, decodeEndQuorumEpochResponseTopicData, version) : readArray(r, true, 3, decodeEndQuorumEpochResponseTopicData, version),
+    topics:
+      version <= 0 ? readArray(r, false, 3, decodeEndQuorumEpochResponseTopicData, version) :
+      readArray(r, true, 3, decodeEndQuorumEpochResponseTopicData, version),
     nodeEndpoints: [],
   }
   if (version >= 1) {
@@ -128,7 +130,9 @@ export function encodeEndQuorumEpochResponse(w: Writer, v: EndQuorumEpochRespons
 function decodeEndQuorumEpochResponseTopicData(r: Reader, version: number): EndQuorumEpochResponseTopicData {
   const o: EndQuorumEpochResponseTopicData = {
     topicName: version <= 0 ? r.string() : r.compactString(),
-    partitions: version <= 0 ? readArray(r, false, 14, decodeEndQuorumEpochResponsePartitionData, version) : readArray(r, true, 14, decodeEndQuorumEpochResponsePartitionData, version),
+    partitions:
+      version <= 0 ? readArray(r, false, 14, decodeEndQuorumEpochResponsePartitionData, version) :
+      readArray(r, true, 14, decodeEndQuorumEpochResponsePartitionData, version),
   }
   if (version >= 1) {
     const u = r.unknownTaggedFields()

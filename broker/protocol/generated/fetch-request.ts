@@ -145,8 +145,13 @@ export function decodeFetchRequest(r: Reader, version: number): FetchRequest {
     isolationLevel: version <= 3 ? 0 : r.int8(),
     sessionId: version <= 6 ? 0 : r.int32(),
     sessionEpoch: version <= 6 ? -1 : r.int32(),
-    topics: version <= 11 ? readArray(r, false, 3, decodeFetchRequestFetchTopic, version) : readArray(r, true, 3, decodeFetchRequestFetchTopic, version),
-    forgottenTopicsData: version <= 6 ? [] : version <= 11 ? readArray(r, false, 3, decodeFetchRequestForgottenTopic, version) : readArray(r, true, 3, decodeFetchRequestForgottenTopic, version),
+    topics:
+      version <= 11 ? readArray(r, false, 3, decodeFetchRequestFetchTopic, version) :
+      readArray(r, true, 3, decodeFetchRequestFetchTopic, version),
+    forgottenTopicsData:
+      version <= 6 ? [] :
+      version <= 11 ? readArray(r, false, 3, decodeFetchRequestForgottenTopic, version) :
+      readArray(r, true, 3, decodeFetchRequestForgottenTopic, version),
     rackId: version <= 10 ? '' : version <= 11 ? r.string() : r.compactString(),
   }
   if (version >= 12) {
@@ -234,7 +239,9 @@ function decodeFetchRequestFetchTopic(r: Reader, version: number): FetchRequestF
   const o: FetchRequestFetchTopic = {
     topic: version <= 11 ? r.string() : version <= 12 ? r.compactString() : '',
     topicId: version <= 12 ? 'AAAAAAAAAAAAAAAAAAAAAA' : r.uuid(),
-    partitions: version <= 11 ? readArray(r, false, 16, decodeFetchRequestFetchPartition, version) : readArray(r, true, 16, decodeFetchRequestFetchPartition, version),
+    partitions:
+      version <= 11 ? readArray(r, false, 16, decodeFetchRequestFetchPartition, version) :
+      readArray(r, true, 16, decodeFetchRequestFetchPartition, version),
   }
   if (version >= 12) {
     const u = r.unknownTaggedFields()
@@ -307,7 +314,10 @@ function decodeFetchRequestForgottenTopic(r: Reader, version: number): FetchRequ
   const o: FetchRequestForgottenTopic = {
     topic: version <= 6 ? '' : version <= 11 ? r.string() : version <= 12 ? r.compactString() : '',
     topicId: version <= 12 ? 'AAAAAAAAAAAAAAAAAAAAAA' : r.uuid(),
-    partitions: version <= 6 ? [] : version <= 11 ? readArray(r, false, 4, readInt32, version) : readArray(r, true, 4, readInt32, version),
+    partitions:
+      version <= 6 ? [] :
+      version <= 11 ? readArray(r, false, 4, readInt32, version) :
+      readArray(r, true, 4, readInt32, version),
   }
   if (version >= 12) {
     const u = r.unknownTaggedFields()

@@ -178,7 +178,9 @@ export function decodeFetchResponse(r: Reader, version: number): FetchResponse {
     throttleTimeMs: version <= 0 ? 0 : r.int32(),
     errorCode: version <= 6 ? 0 : r.int16(),
     sessionId: version <= 6 ? 0 : r.int32(),
-    responses: version <= 11 ? readArray(r, false, 3, decodeFetchResponseFetchableTopicResponse, version) : readArray(r, true, 3, decodeFetchResponseFetchableTopicResponse, version),
+    responses:
+      version <= 11 ? readArray(r, false, 3, decodeFetchResponseFetchableTopicResponse, version) :
+      readArray(r, true, 3, decodeFetchResponseFetchableTopicResponse, version),
     nodeEndpoints: [],
   }
   if (version >= 12) {
@@ -226,7 +228,9 @@ function decodeFetchResponseFetchableTopicResponse(r: Reader, version: number): 
   const o: FetchResponseFetchableTopicResponse = {
     topic: version <= 11 ? r.string() : version <= 12 ? r.compactString() : '',
     topicId: version <= 12 ? 'AAAAAAAAAAAAAAAAAAAAAA' : r.uuid(),
-    partitions: version <= 11 ? readArray(r, false, 18, decodeFetchResponsePartitionData, version) : readArray(r, true, 18, decodeFetchResponsePartitionData, version),
+    partitions:
+      version <= 11 ? readArray(r, false, 18, decodeFetchResponsePartitionData, version) :
+      readArray(r, true, 18, decodeFetchResponsePartitionData, version),
   }
   if (version >= 12) {
     const u = r.unknownTaggedFields()
@@ -256,7 +260,10 @@ function decodeFetchResponsePartitionData(r: Reader, version: number): FetchResp
     divergingEpoch: defaultFetchResponseEpochEndOffset(),
     currentLeader: defaultFetchResponseLeaderIdAndEpoch(),
     snapshotId: defaultFetchResponseSnapshotId(),
-    abortedTransactions: version <= 3 ? [] : version <= 11 ? readNullableArray(r, false, 16, decodeFetchResponseAbortedTransaction, version) : readNullableArray(r, true, 16, decodeFetchResponseAbortedTransaction, version),
+    abortedTransactions:
+      version <= 3 ? [] :
+      version <= 11 ? readNullableArray(r, false, 16, decodeFetchResponseAbortedTransaction, version) :
+      readNullableArray(r, true, 16, decodeFetchResponseAbortedTransaction, version),
     preferredReadReplica: version <= 10 ? -1 : r.int32(),
     records: version <= 11 ? r.nullableBytes() : r.compactNullableBytes(),
   }

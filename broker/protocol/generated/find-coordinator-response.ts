@@ -69,11 +69,17 @@ export function decodeFindCoordinatorResponse(r: Reader, version: number): FindC
   const o: FindCoordinatorResponse = {
     throttleTimeMs: version <= 0 ? 0 : r.int32(),
     errorCode: version <= 3 ? r.int16() : 0,
-    errorMessage: version <= 0 ? '' : version <= 2 ? r.nullableString() : version <= 3 ? r.compactNullableString() : '',
+    errorMessage:
+      version <= 0 ? '' :
+      version <= 2 ? r.nullableString() :
+      version <= 3 ? r.compactNullableString() :
+      '',
     nodeId: version <= 3 ? r.int32() : 0,
     host: version <= 2 ? r.string() : version <= 3 ? r.compactString() : '',
     port: version <= 3 ? r.int32() : 0,
-    coordinators: version <= 3 ? [] : readArray(r, true, 14, decodeFindCoordinatorResponseCoordinator, version),
+    coordinators:
+      version <= 3 ? [] :
+      readArray(r, true, 14, decodeFindCoordinatorResponseCoordinator, version),
   }
   if (version >= 3) {
     const u = r.unknownTaggedFields()

@@ -75,7 +75,9 @@ export function decodeGroupMetadataValue(r: Reader, version: number): GroupMetad
     protocol: version <= 3 ? r.nullableString() : r.compactNullableString(),
     leader: version <= 3 ? r.nullableString() : r.compactNullableString(),
     currentStateTimestamp: version <= 1 ? -1n : r.int64(),
-    members: version <= 3 ? readArray(r, false, 15, decodeGroupMetadataValueMemberMetadata, version) : readArray(r, true, 15, decodeGroupMetadataValueMemberMetadata, version),
+    members:
+      version <= 3 ? readArray(r, false, 15, decodeGroupMetadataValueMemberMetadata, version) :
+      readArray(r, true, 15, decodeGroupMetadataValueMemberMetadata, version),
   }
   if (version >= 4) {
     const u = r.unknownTaggedFields()

@@ -61,7 +61,9 @@ export interface IncrementalAlterConfigsRequestAlterableConfigInput {
 export function decodeIncrementalAlterConfigsRequest(r: Reader, version: number): IncrementalAlterConfigsRequest {
   checkVersion('IncrementalAlterConfigsRequest', version, 0, 1)
   const o: IncrementalAlterConfigsRequest = {
-    resources: version <= 0 ? readArray(r, false, 4, decodeIncrementalAlterConfigsRequestAlterConfigsResource, version) : readArray(r, true, 4, decodeIncrementalAlterConfigsRequestAlterConfigsResource, version),
+    resources:
+      version <= 0 ? readArray(r, false, 4, decodeIncrementalAlterConfigsRequestAlterConfigsResource, version) :
+      readArray(r, true, 4, decodeIncrementalAlterConfigsRequestAlterConfigsResource, version),
     validateOnly: r.bool(),
   }
   if (version >= 1) {
@@ -85,7 +87,9 @@ function decodeIncrementalAlterConfigsRequestAlterConfigsResource(r: Reader, ver
   const o: IncrementalAlterConfigsRequestAlterConfigsResource = {
     resourceType: r.int8(),
     resourceName: version <= 0 ? r.string() : r.compactString(),
-    configs: version <= 0 ? readArray(r, false, 4, decodeIncrementalAlterConfigsRequestAlterableConfig, version) : readArray(r, true, 4, decodeIncrementalAlterConfigsRequestAlterableConfig, version),
+    configs:
+      version <= 0 ? readArray(r, false, 4, decodeIncrementalAlterConfigsRequestAlterableConfig, version) :
+      readArray(r, true, 4, decodeIncrementalAlterConfigsRequestAlterableConfig, version),
   }
   if (version >= 1) {
     const u = r.unknownTaggedFields()

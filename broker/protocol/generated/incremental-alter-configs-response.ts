@@ -47,7 +47,9 @@ export function decodeIncrementalAlterConfigsResponse(r: Reader, version: number
   checkVersion('IncrementalAlterConfigsResponse', version, 0, 1)
   const o: IncrementalAlterConfigsResponse = {
     throttleTimeMs: r.int32(),
-    responses: version <= 0 ? readArray(r, false, 6, decodeIncrementalAlterConfigsResponseAlterConfigsResourceResponse, version) : readArray(r, true, 6, decodeIncrementalAlterConfigsResponseAlterConfigsResourceResponse, version),
+    responses:
+      version <= 0 ? readArray(r, false, 6, decodeIncrementalAlterConfigsResponseAlterConfigsResourceResponse, version) :
+      readArray(r, true, 6, decodeIncrementalAlterConfigsResponseAlterConfigsResourceResponse, version),
   }
   if (version >= 1) {
     const u = r.unknownTaggedFields()

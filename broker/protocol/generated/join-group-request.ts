@@ -64,7 +64,9 @@ export function decodeJoinGroupRequest(r: Reader, version: number): JoinGroupReq
     memberId: version <= 5 ? r.string() : r.compactString(),
     groupInstanceId: version <= 4 ? null : version <= 5 ? r.nullableString() : r.compactNullableString(),
     protocolType: version <= 5 ? r.string() : r.compactString(),
-    protocols: version <= 5 ? readArray(r, false, 3, decodeJoinGroupRequestProtocol, version) : readArray(r, true, 3, decodeJoinGroupRequestProtocol, version),
+    protocols:
+      version <= 5 ? readArray(r, false, 3, decodeJoinGroupRequestProtocol, version) :
+      readArray(r, true, 3, decodeJoinGroupRequestProtocol, version),
     reason: version <= 7 ? null : r.compactNullableString(),
   }
   if (version >= 6) {

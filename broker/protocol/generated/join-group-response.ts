@@ -72,7 +72,9 @@ export function decodeJoinGroupResponse(r: Reader, version: number): JoinGroupRe
     leader: version <= 5 ? r.string() : r.compactString(),
     skipAssignment: version <= 8 ? false : r.bool(),
     memberId: version <= 5 ? r.string() : r.compactString(),
-    members: version <= 5 ? readArray(r, false, 4, decodeJoinGroupResponseMember, version) : readArray(r, true, 4, decodeJoinGroupResponseMember, version),
+    members:
+      version <= 5 ? readArray(r, false, 4, decodeJoinGroupResponseMember, version) :
+      readArray(r, true, 4, decodeJoinGroupResponseMember, version),
   }
   if (version >= 6) {
     const u = r.unknownTaggedFields()

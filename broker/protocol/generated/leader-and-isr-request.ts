@@ -129,9 +129,16 @@ export function decodeLeaderAndIsrRequest(r: Reader, version: number): LeaderAnd
     controllerEpoch: r.int32(),
     brokerEpoch: version <= 1 ? -1n : r.int64(),
     type: version <= 4 ? 0 : r.int8(),
-    ungroupedPartitionStates: version <= 1 ? readArray(r, false, 30, decodeLeaderAndIsrRequestLeaderAndIsrPartitionState, version) : [],
-    topicStates: version <= 1 ? [] : version <= 3 ? readArray(r, false, 3, decodeLeaderAndIsrRequestLeaderAndIsrTopicState, version) : readArray(r, true, 3, decodeLeaderAndIsrRequestLeaderAndIsrTopicState, version),
-    liveLeaders: version <= 3 ? readArray(r, false, 10, decodeLeaderAndIsrRequestLeaderAndIsrLiveLeader, version) : readArray(r, true, 10, decodeLeaderAndIsrRequestLeaderAndIsrLiveLeader, version),
+    ungroupedPartitionStates:
+      version <= 1 ? readArray(r, false, 30, decodeLeaderAndIsrRequestLeaderAndIsrPartitionState, version) :
+      [],
+    topicStates:
+      version <= 1 ? [] :
+      version <= 3 ? readArray(r, false, 3, decodeLeaderAndIsrRequestLeaderAndIsrTopicState, version) :
+      readArray(r, true, 3, decodeLeaderAndIsrRequestLeaderAndIsrTopicState, version),
+    liveLeaders:
+      version <= 3 ? readArray(r, false, 10, decodeLeaderAndIsrRequestLeaderAndIsrLiveLeader, version) :
+      readArray(r, true, 10, decodeLeaderAndIsrRequestLeaderAndIsrLiveLeader, version),
   }
   if (version >= 4) {
     const u = r.unknownTaggedFields()
@@ -164,11 +171,21 @@ function decodeLeaderAndIsrRequestLeaderAndIsrPartitionState(r: Reader, version:
     controllerEpoch: r.int32(),
     leader: r.int32(),
     leaderEpoch: r.int32(),
-    isr: version <= 3 ? readArray(r, false, 4, readInt32, version) : readArray(r, true, 4, readInt32, version),
+    isr:
+      version <= 3 ? readArray(r, false, 4, readInt32, version) :
+      readArray(r, true, 4, readInt32, version),
     partitionEpoch: r.int32(),
-    replicas: version <= 3 ? readArray(r, false, 4, readInt32, version) : readArray(r, true, 4, readInt32, version),
-    addingReplicas: version <= 2 ? [] : version <= 3 ? readArray(r, false, 4, readInt32, version) : readArray(r, true, 4, readInt32, version),
-    removingReplicas: version <= 2 ? [] : version <= 3 ? readArray(r, false, 4, readInt32, version) : readArray(r, true, 4, readInt32, version),
+    replicas:
+      version <= 3 ? readArray(r, false, 4, readInt32, version) :
+      readArray(r, true, 4, readInt32, version),
+    addingReplicas:
+      version <= 2 ? [] :
+      version <= 3 ? readArray(r, false, 4, readInt32, version) :
+      readArray(r, true, 4, readInt32, version),
+    removingReplicas:
+      version <= 2 ? [] :
+      version <= 3 ? readArray(r, false, 4, readInt32, version) :
+      readArray(r, true, 4, readInt32, version),
     isNew: version <= 0 ? false : r.bool(),
     leaderRecoveryState: version <= 5 ? 0 : r.int8(),
   }
@@ -205,7 +222,10 @@ function decodeLeaderAndIsrRequestLeaderAndIsrTopicState(r: Reader, version: num
   const o: LeaderAndIsrRequestLeaderAndIsrTopicState = {
     topicName: version <= 1 ? '' : version <= 3 ? r.string() : r.compactString(),
     topicId: version <= 4 ? 'AAAAAAAAAAAAAAAAAAAAAA' : r.uuid(),
-    partitionStates: version <= 1 ? [] : version <= 3 ? readArray(r, false, 26, decodeLeaderAndIsrRequestLeaderAndIsrPartitionState, version) : readArray(r, true, 26, decodeLeaderAndIsrRequestLeaderAndIsrPartitionState, version),
+    partitionStates:
+      version <= 1 ? [] :
+      version <= 3 ? readArray(r, false, 26, decodeLeaderAndIsrRequestLeaderAndIsrPartitionState, version) :
+      readArray(r, true, 26, decodeLeaderAndIsrRequestLeaderAndIsrPartitionState, version),
   }
   if (version >= 4) {
     const u = r.unknownTaggedFields()

@@ -62,8 +62,13 @@ export function decodeLeaderAndIsrResponse(r: Reader, version: number): LeaderAn
   checkVersion('LeaderAndIsrResponse', version, 0, 7)
   const o: LeaderAndIsrResponse = {
     errorCode: r.int16(),
-    partitionErrors: version <= 3 ? readArray(r, false, 8, decodeLeaderAndIsrResponseLeaderAndIsrPartitionError, version) : version <= 4 ? readArray(r, true, 8, decodeLeaderAndIsrResponseLeaderAndIsrPartitionError, version) : [],
-    topics: version <= 4 ? [] : readArray(r, true, 18, decodeLeaderAndIsrResponseLeaderAndIsrTopicError, version),
+    partitionErrors:
+      version <= 3 ? readArray(r, false, 8, decodeLeaderAndIsrResponseLeaderAndIsrPartitionError, version) :
+      version <= 4 ? readArray(r, true, 8, decodeLeaderAndIsrResponseLeaderAndIsrPartitionError, version) :
+      [],
+    topics:
+      version <= 4 ? [] :
+      readArray(r, true, 18, decodeLeaderAndIsrResponseLeaderAndIsrTopicError, version),
   }
   if (version >= 4) {
     const u = r.unknownTaggedFields()
@@ -109,7 +114,9 @@ function encodeLeaderAndIsrResponseLeaderAndIsrPartitionError(w: Writer, v: Lead
 function decodeLeaderAndIsrResponseLeaderAndIsrTopicError(r: Reader, version: number): LeaderAndIsrResponseLeaderAndIsrTopicError {
   const o: LeaderAndIsrResponseLeaderAndIsrTopicError = {
     topicId: version <= 4 ? 'AAAAAAAAAAAAAAAAAAAAAA' : r.uuid(),
-    partitionErrors: version <= 4 ? [] : readArray(r, true, 7, decodeLeaderAndIsrResponseLeaderAndIsrPartitionError, version),
+    partitionErrors:
+      version <= 4 ? [] :
+      readArray(r, true, 7, decodeLeaderAndIsrResponseLeaderAndIsrPartitionError, version),
   }
   if (version >= 4) {
     const u = r.unknownTaggedFields()

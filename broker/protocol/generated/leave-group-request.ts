@@ -48,7 +48,10 @@ export function decodeLeaveGroupRequest(r: Reader, version: number): LeaveGroupR
   const o: LeaveGroupRequest = {
     groupId: version <= 3 ? r.string() : r.compactString(),
     memberId: version <= 2 ? r.string() : '',
-    members: version <= 2 ? [] : version <= 3 ? readArray(r, false, 3, decodeLeaveGroupRequestMemberIdentity, version) : readArray(r, true, 3, decodeLeaveGroupRequestMemberIdentity, version),
+    members:
+      version <= 2 ? [] :
+      version <= 3 ? readArray(r, false, 3, decodeLeaveGroupRequestMemberIdentity, version) :
+      readArray(r, true, 3, decodeLeaveGroupRequestMemberIdentity, version),
   }
   if (version >= 4) {
     const u = r.unknownTaggedFields()

@@ -48,7 +48,10 @@ export function decodeLeaveGroupResponse(r: Reader, version: number): LeaveGroup
   const o: LeaveGroupResponse = {
     throttleTimeMs: version <= 0 ? 0 : r.int32(),
     errorCode: r.int16(),
-    members: version <= 2 ? [] : version <= 3 ? readArray(r, false, 5, decodeLeaveGroupResponseMemberResponse, version) : readArray(r, true, 5, decodeLeaveGroupResponseMemberResponse, version),
+    members:
+      version <= 2 ? [] :
+      version <= 3 ? readArray(r, false, 5, decodeLeaveGroupResponseMemberResponse, version) :
+      readArray(r, true, 5, decodeLeaveGroupResponseMemberResponse, version),
   }
   if (version >= 4) {
     const u = r.unknownTaggedFields()

@@ -51,7 +51,9 @@ export function decodeListGroupsResponse(r: Reader, version: number): ListGroups
   const o: ListGroupsResponse = {
     throttleTimeMs: version <= 0 ? 0 : r.int32(),
     errorCode: r.int16(),
-    groups: version <= 2 ? readArray(r, false, 3, decodeListGroupsResponseListedGroup, version) : readArray(r, true, 3, decodeListGroupsResponseListedGroup, version),
+    groups:
+      version <= 2 ? readArray(r, false, 3, decodeListGroupsResponseListedGroup, version) :
+      readArray(r, true, 3, decodeListGroupsResponseListedGroup, version),
   }
   if (version >= 3) {
     const u = r.unknownTaggedFields()

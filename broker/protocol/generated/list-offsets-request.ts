@@ -69,7 +69,9 @@ export function decodeListOffsetsRequest(r: Reader, version: number): ListOffset
   const o: ListOffsetsRequest = {
     replicaId: r.int32(),
     isolationLevel: version <= 1 ? 0 : r.int8(),
-    topics: version <= 5 ? readArray(r, false, 3, decodeListOffsetsRequestListOffsetsTopic, version) : readArray(r, true, 3, decodeListOffsetsRequestListOffsetsTopic, version),
+    topics:
+      version <= 5 ? readArray(r, false, 3, decodeListOffsetsRequestListOffsetsTopic, version) :
+      readArray(r, true, 3, decodeListOffsetsRequestListOffsetsTopic, version),
     timeoutMs: version <= 9 ? 0 : r.int32(),
   }
   if (version >= 6) {
@@ -94,7 +96,9 @@ export function encodeListOffsetsRequest(w: Writer, v: ListOffsetsRequestInput, 
 function decodeListOffsetsRequestListOffsetsTopic(r: Reader, version: number): ListOffsetsRequestListOffsetsTopic {
   const o: ListOffsetsRequestListOffsetsTopic = {
     name: version <= 5 ? r.string() : r.compactString(),
-    partitions: version <= 5 ? readArray(r, false, 12, decodeListOffsetsRequestListOffsetsPartition, version) : readArray(r, true, 12, decodeListOffsetsRequestListOffsetsPartition, version),
+    partitions:
+      version <= 5 ? readArray(r, false, 12, decodeListOffsetsRequestListOffsetsPartition, version) :
+      readArray(r, true, 12, decodeListOffsetsRequestListOffsetsPartition, version),
   }
   if (version >= 6) {
     const u = r.unknownTaggedFields()

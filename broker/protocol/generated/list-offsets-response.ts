@@ -68,7 +68,9 @@ export function decodeListOffsetsResponse(r: Reader, version: number): ListOffse
   checkVersion('ListOffsetsResponse', version, 0, 10)
   const o: ListOffsetsResponse = {
     throttleTimeMs: version <= 1 ? 0 : r.int32(),
-    topics: version <= 5 ? readArray(r, false, 3, decodeListOffsetsResponseListOffsetsTopicResponse, version) : readArray(r, true, 3, decodeListOffsetsResponseListOffsetsTopicResponse, version),
+    topics:
+      version <= 5 ? readArray(r, false, 3, decodeListOffsetsResponseListOffsetsTopicResponse, version) :
+      readArray(r, true, 3, decodeListOffsetsResponseListOffsetsTopicResponse, version),
   }
   if (version >= 6) {
     const u = r.unknownTaggedFields()
@@ -90,7 +92,9 @@ export function encodeListOffsetsResponse(w: Writer, v: ListOffsetsResponseInput
 function decodeListOffsetsResponseListOffsetsTopicResponse(r: Reader, version: number): ListOffsetsResponseListOffsetsTopicResponse {
   const o: ListOffsetsResponseListOffsetsTopicResponse = {
     name: version <= 5 ? r.string() : r.compactString(),
-    partitions: version <= 5 ? readArray(r, false, 10, decodeListOffsetsResponseListOffsetsPartitionResponse, version) : readArray(r, true, 10, decodeListOffsetsResponseListOffsetsPartitionResponse, version),
+    partitions:
+      version <= 5 ? readArray(r, false, 10, decodeListOffsetsResponseListOffsetsPartitionResponse, version) :
+      readArray(r, true, 10, decodeListOffsetsResponseListOffsetsPartitionResponse, version),
   }
   if (version >= 6) {
     const u = r.unknownTaggedFields()

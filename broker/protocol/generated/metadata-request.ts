@@ -46,7 +46,10 @@ export interface MetadataRequestTopicInput {
 export function decodeMetadataRequest(r: Reader, version: number): MetadataRequest {
   checkVersion('MetadataRequest', version, 0, 12)
   const o: MetadataRequest = {
-    topics: version <= 0 ? readArray(r, false, 2, decodeMetadataRequestTopic, version) : version <= 8 ? readNullableArray(r, false, 2, decodeMetadataRequestTopic, version) : readNullableArray(r, true, 2, decodeMetadataRequestTopic, version),
+    topics:
+      version <= 0 ? readArray(r, false, 2, decodeMetadataRequestTopic, version) :
+      version <= 8 ? readNullableArray(r, false, 2, decodeMetadataRequestTopic, version) :
+      readNullableArray(r, true, 2, decodeMetadataRequestTopic, version),
     allowAutoTopicCreation: version <= 3 ? true : r.bool(),
     includeClusterAuthorizedOperations: version <= 7 ? false : version <= 10 ? r.bool() : false,
     includeTopicAuthorizedOperations: version <= 7 ? false : r.bool(),

@@ -116,10 +116,14 @@ export function decodeMetadataResponse(r: Reader, version: number): MetadataResp
   checkVersion('MetadataResponse', version, 0, 12)
   const o: MetadataResponse = {
     throttleTimeMs: version <= 2 ? 0 : r.int32(),
-    brokers: version <= 8 ? readArray(r, false, 10, decodeMetadataResponseBroker, version) : readArray(r, true, 10, decodeMetadataResponseBroker, version),
+    brokers:
+      version <= 8 ? readArray(r, false, 10, decodeMetadataResponseBroker, version) :
+      readArray(r, true, 10, decodeMetadataResponseBroker, version),
     clusterId: version <= 1 ? null : version <= 8 ? r.nullableString() : r.compactNullableString(),
     controllerId: version <= 0 ? -1 : r.int32(),
-    topics: version <= 8 ? readArray(r, false, 8, decodeMetadataResponseTopic, version) : readArray(r, true, 8, decodeMetadataResponseTopic, version),
+    topics:
+      version <= 8 ? readArray(r, false, 8, decodeMetadataResponseTopic, version) :
+      readArray(r, true, 8, decodeMetadataResponseTopic, version),
     clusterAuthorizedOperations: version <= 7 ? -2147483648 : version <= 10 ? r.int32() : -2147483648,
   }
   if (version >= 9) {
@@ -177,7 +181,9 @@ function decodeMetadataResponseTopic(r: Reader, version: number): MetadataRespon
     name: version <= 8 ? r.string() : version <= 11 ? r.compactString() : r.compactNullableString(),
     topicId: version <= 9 ? 'AAAAAAAAAAAAAAAAAAAAAA' : r.uuid(),
     isInternal: version <= 0 ? false : r.bool(),
-    partitions: version <= 8 ? readArray(r, false, 18, decodeMetadataResponsePartition, version) : readArray(r, true, 18, decodeMetadataResponsePartition, version),
+    partitions:
+      version <= 8 ? readArray(r, false, 18, decodeMetadataResponsePartition, version) :
+      readArray(r, true, 18, decodeMetadataResponsePartition, version),
     topicAuthorizedOperations: version <= 7 ? -2147483648 : r.int32(),
   }
   if (version >= 9) {
@@ -208,9 +214,16 @@ function decodeMetadataResponsePartition(r: Reader, version: number): MetadataRe
     partitionIndex: r.int32(),
     leaderId: r.int32(),
     leaderEpoch: version <= 6 ? -1 : r.int32(),
-    replicaNodes: version <= 8 ? readArray(r, false, 4, readInt32, version) : readArray(r, true, 4, readInt32, version),
-    isrNodes: version <= 8 ? readArray(r, false, 4, readInt32, version) : readArray(r, true, 4, readInt32, version),
-    offlineReplicas: version <= 4 ? [] : version <= 8 ? readArray(r, false, 4, readInt32, version) : readArray(r, true, 4, readInt32, version),
+    replicaNodes:
+      version <= 8 ? readArray(r, false, 4, readInt32, version) :
+      readArray(r, true, 4, readInt32, version),
+    isrNodes:
+      version <= 8 ? readArray(r, false, 4, readInt32, version) :
+      readArray(r, true, 4, readInt32, version),
+    offlineReplicas:
+      version <= 4 ? [] :
+      version <= 8 ? readArray(r, false, 4, readInt32, version) :
+      readArray(r, true, 4, readInt32, version),
   }
   if (version >= 9) {
     const u = r.unknownTaggedFields()

@@ -81,7 +81,9 @@ export function decodeOffsetCommitRequest(r: Reader, version: number): OffsetCom
     memberId: version <= 0 ? '' : version <= 7 ? r.string() : r.compactString(),
     groupInstanceId: version <= 6 ? null : version <= 7 ? r.nullableString() : r.compactNullableString(),
     retentionTimeMs: version <= 1 ? -1n : version <= 4 ? r.int64() : -1n,
-    topics: version <= 7 ? readArray(r, false, 3, decodeOffsetCommitRequestTopic, version) : readArray(r, true, 3, decodeOffsetCommitRequestTopic, version),
+    topics:
+      version <= 7 ? readArray(r, false, 3, decodeOffsetCommitRequestTopic, version) :
+      readArray(r, true, 3, decodeOffsetCommitRequestTopic, version),
   }
   if (version >= 8) {
     const u = r.unknownTaggedFields()
@@ -110,7 +112,9 @@ export function encodeOffsetCommitRequest(w: Writer, v: OffsetCommitRequestInput
 function decodeOffsetCommitRequestTopic(r: Reader, version: number): OffsetCommitRequestTopic {
   const o: OffsetCommitRequestTopic = {
     name: version <= 7 ? r.string() : r.compactString(),
-    partitions: version <= 7 ? readArray(r, false, 14, decodeOffsetCommitRequestPartition, version) : readArray(r, true, 14, decodeOffsetCommitRequestPartition, version),
+    partitions:
+      version <= 7 ? readArray(r, false, 14, decodeOffsetCommitRequestPartition, version) :
+      readArray(r, true, 14, decodeOffsetCommitRequestPartition, version),
   }
   if (version >= 8) {
     const u = r.unknownTaggedFields()

@@ -56,7 +56,9 @@ export function decodeOffsetCommitResponse(r: Reader, version: number): OffsetCo
   checkVersion('OffsetCommitResponse', version, 0, 9)
   const o: OffsetCommitResponse = {
     throttleTimeMs: version <= 2 ? 0 : r.int32(),
-    topics: version <= 7 ? readArray(r, false, 3, decodeOffsetCommitResponseTopic, version) : readArray(r, true, 3, decodeOffsetCommitResponseTopic, version),
+    topics:
+      version <= 7 ? readArray(r, false, 3, decodeOffsetCommitResponseTopic, version) :
+      readArray(r, true, 3, decodeOffsetCommitResponseTopic, version),
   }
   if (version >= 8) {
     const u = r.unknownTaggedFields()
@@ -78,7 +80,9 @@ export function encodeOffsetCommitResponse(w: Writer, v: OffsetCommitResponseInp
 function decodeOffsetCommitResponseTopic(r: Reader, version: number): OffsetCommitResponseTopic {
   const o: OffsetCommitResponseTopic = {
     name: version <= 7 ? r.string() : r.compactString(),
-    partitions: version <= 7 ? readArray(r, false, 6, decodeOffsetCommitResponsePartition, version) : readArray(r, true, 6, decodeOffsetCommitResponsePartition, version),
+    partitions:
+      version <= 7 ? readArray(r, false, 6, decodeOffsetCommitResponsePartition, version) :
+      readArray(r, true, 6, decodeOffsetCommitResponsePartition, version),
   }
   if (version >= 8) {
     const u = r.unknownTaggedFields()

@@ -83,7 +83,11 @@ export function decodeOffsetFetchRequest(r: Reader, version: number): OffsetFetc
   checkVersion('OffsetFetchRequest', version, 0, 9)
   const o: OffsetFetchRequest = {
     groupId: version <= 5 ? r.string() : version <= 7 ? r.compactString() : '',
-    topics: version <= 1 ? readArray(r, false, 3, decodeOffsetFetchRequestTopic, version) : version <= 5 ? readNullableArray(r, false, 3, decodeOffsetFetchRequestTopic, version) : version <= 7 ? readNullableArray(r, true, 3, decodeOffsetFetchRequestTopic, version) : [],
+    topics:
+      version <= 1 ? readArray(r, false, 3, decodeOffsetFetchRequestTopic, version) :
+      version <= 5 ? readNullableArray(r, false, 3, decodeOffsetFetchRequestTopic, version) :
+      version <= 7 ? readNullableArray(r, true, 3, decodeOffsetFetchRequestTopic, version) :
+      [],
     groups: version <= 7 ? [] : readArray(r, true, 3, decodeOffsetFetchRequestGroup, version),
     requireStable: version <= 6 ? false : r.bool(),
   }
@@ -111,7 +115,10 @@ export function encodeOffsetFetchRequest(w: Writer, v: OffsetFetchRequestInput, 
 function decodeOffsetFetchRequestTopic(r: Reader, version: number): OffsetFetchRequestTopic {
   const o: OffsetFetchRequestTopic = {
     name: version <= 5 ? r.string() : version <= 7 ? r.compactString() : '',
-    partitionIndexes: version <= 5 ? readArray(r, false, 4, readInt32, version) : version <= 7 ? readArray(r, true, 4, readInt32, version) : [],
+    partitionIndexes:
+      version <= 5 ? readArray(r, false, 4, readInt32, version) :
+      version <= 7 ? readArray(r, true, 4, readInt32, version) :
+      [],
   }
   if (version >= 6) {
     const u = r.unknownTaggedFields()

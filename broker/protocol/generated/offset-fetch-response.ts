@@ -128,7 +128,10 @@ export function decodeOffsetFetchResponse(r: Reader, version: number): OffsetFet
   checkVersion('OffsetFetchResponse', version, 0, 9)
   const o: OffsetFetchResponse = {
     throttleTimeMs: version <= 2 ? 0 : r.int32(),
-    topics: version <= 5 ? readArray(r, false, 3, decodeOffsetFetchResponseTopic, version) : version <= 7 ? readArray(r, true, 3, decodeOffsetFetchResponseTopic, version) : [],
+    topics:
+      version <= 5 ? readArray(r, false, 3, decodeOffsetFetchResponseTopic, version) :
+      version <= 7 ? readArray(r, true, 3, decodeOffsetFetchResponseTopic, version) :
+      [],
     errorCode: version <= 1 ? 0 : version <= 7 ? r.int16() : 0,
     groups: version <= 7 ? [] : readArray(r, true, 5, decodeOffsetFetchResponseGroup, version),
   }
@@ -154,7 +157,10 @@ export function encodeOffsetFetchResponse(w: Writer, v: OffsetFetchResponseInput
 function decodeOffsetFetchResponseTopic(r: Reader, version: number): OffsetFetchResponseTopic {
   const o: OffsetFetchResponseTopic = {
     name: version <= 5 ? r.string() : version <= 7 ? r.compactString() : '',
-    partitions: version <= 5 ? readArray(r, false, 16, decodeOffsetFetchResponsePartition, version) : version <= 7 ? readArray(r, true, 16, decodeOffsetFetchResponsePartition, version) : [],
+    partitions:
+      version <= 5 ? readArray(r, false, 16, decodeOffsetFetchResponsePartition, version) :
+      version <= 7 ? readArray(r, true, 16, decodeOffsetFetchResponsePartition, version) :
+      [],
   }
   if (version >= 6) {
     const u = r.unknownTaggedFields()

@@ -59,7 +59,9 @@ export function decodeOffsetForLeaderEpochRequest(r: Reader, version: number): O
   checkVersion('OffsetForLeaderEpochRequest', version, 0, 4)
   const o: OffsetForLeaderEpochRequest = {
     replicaId: version <= 2 ? -2 : r.int32(),
-    topics: version <= 3 ? readArray(r, false, 3, decodeOffsetForLeaderEpochRequestOffsetForLeaderTopic, version) : readArray(r, true, 3, decodeOffsetForLeaderEpochRequestOffsetForLeaderTopic, version),
+    topics:
+      version <= 3 ? readArray(r, false, 3, decodeOffsetForLeaderEpochRequestOffsetForLeaderTopic, version) :
+      readArray(r, true, 3, decodeOffsetForLeaderEpochRequestOffsetForLeaderTopic, version),
   }
   if (version >= 4) {
     const u = r.unknownTaggedFields()
@@ -81,7 +83,9 @@ export function encodeOffsetForLeaderEpochRequest(w: Writer, v: OffsetForLeaderE
 function decodeOffsetForLeaderEpochRequestOffsetForLeaderTopic(r: Reader, version: number): OffsetForLeaderEpochRequestOffsetForLeaderTopic {
   const o: OffsetForLeaderEpochRequestOffsetForLeaderTopic = {
     topic: version <= 3 ? r.string() : r.compactString(),
-    partitions: version <= 3 ? readArray(r, false, 8, decodeOffsetForLeaderEpochRequestOffsetForLeaderPartition, version) : readArray(r, true, 8, decodeOffsetForLeaderEpochRequestOffsetForLeaderPartition, version),
+    partitions:
+      version <= 3 ? readArray(r, false, 8, decodeOffsetForLeaderEpochRequestOffsetForLeaderPartition, version) :
+      readArray(r, true, 8, decodeOffsetForLeaderEpochRequestOffsetForLeaderPartition, version),
   }
   if (version >= 4) {
     const u = r.unknownTaggedFields()

@@ -62,7 +62,9 @@ export function decodeOffsetForLeaderEpochResponse(r: Reader, version: number): 
   checkVersion('OffsetForLeaderEpochResponse', version, 0, 4)
   const o: OffsetForLeaderEpochResponse = {
     throttleTimeMs: version <= 1 ? 0 : r.int32(),
-    topics: version <= 3 ? readArray(r, false, 3, decodeOffsetForLeaderEpochResponseOffsetForLeaderTopicResult, version) : readArray(r, true, 3, decodeOffsetForLeaderEpochResponseOffsetForLeaderTopicResult, version),
+    topics:
+      version <= 3 ? readArray(r, false, 3, decodeOffsetForLeaderEpochResponseOffsetForLeaderTopicResult, version) :
+      readArray(r, true, 3, decodeOffsetForLeaderEpochResponseOffsetForLeaderTopicResult, version),
   }
   if (version >= 4) {
     const u = r.unknownTaggedFields()
@@ -84,7 +86,9 @@ export function encodeOffsetForLeaderEpochResponse(w: Writer, v: OffsetForLeader
 function decodeOffsetForLeaderEpochResponseOffsetForLeaderTopicResult(r: Reader, version: number): OffsetForLeaderEpochResponseOffsetForLeaderTopicResult {
   const o: OffsetForLeaderEpochResponseOffsetForLeaderTopicResult = {
     topic: version <= 3 ? r.string() : r.compactString(),
-    partitions: version <= 3 ? readArray(r, false, 14, decodeOffsetForLeaderEpochResponseEpochEndOffset, version) : readArray(r, true, 14, decodeOffsetForLeaderEpochResponseEpochEndOffset, version),
+    partitions:
+      version <= 3 ? readArray(r, false, 14, decodeOffsetForLeaderEpochResponseEpochEndOffset, version) :
+      readArray(r, true, 14, decodeOffsetForLeaderEpochResponseEpochEndOffset, version),
   }
   if (version >= 4) {
     const u = r.unknownTaggedFields()

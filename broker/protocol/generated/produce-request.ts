@@ -64,7 +64,9 @@ export function decodeProduceRequest(r: Reader, version: number): ProduceRequest
     transactionalId: version <= 2 ? null : version <= 8 ? r.nullableString() : r.compactNullableString(),
     acks: r.int16(),
     timeoutMs: r.int32(),
-    topicData: version <= 8 ? readArray(r, false, 3, decodeProduceRequestTopicProduceData, version) : readArray(r, true, 3, decodeProduceRequestTopicProduceData, version),
+    topicData:
+      version <= 8 ? readArray(r, false, 3, decodeProduceRequestTopicProduceData, version) :
+      readArray(r, true, 3, decodeProduceRequestTopicProduceData, version),
   }
   if (version >= 9) {
     const u = r.unknownTaggedFields()
@@ -89,7 +91,9 @@ export function encodeProduceRequest(w: Writer, v: ProduceRequestInput, version:
 function decodeProduceRequestTopicProduceData(r: Reader, version: number): ProduceRequestTopicProduceData {
   const o: ProduceRequestTopicProduceData = {
     name: version <= 8 ? r.string() : r.compactString(),
-    partitionData: version <= 8 ? readArray(r, false, 6, decodeProduceRequestPartitionProduceData, version) : readArray(r, true, 6, decodeProduceRequestPartitionProduceData, version),
+    partitionData:
+      version <= 8 ? readArray(r, false, 6, decodeProduceRequestPartitionProduceData, version) :
+      readArray(r, true, 6, decodeProduceRequestPartitionProduceData, version),
   }
   if (version >= 9) {
     const u = r.unknownTaggedFields()

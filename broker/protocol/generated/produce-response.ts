@@ -127,7 +127,9 @@ export interface ProduceResponseNodeEndpointInput {
 export function decodeProduceResponse(r: Reader, version: number): ProduceResponse {
   checkVersion('ProduceResponse', version, 0, 11)
   const o: ProduceResponse = {
-    responses: version <= 8 ? readArray(r, false, 3, decodeProduceResponseTopicProduceResponse, version) : readArray(r, true, 3, decodeProduceResponseTopicProduceResponse, version),
+    responses:
+      version <= 8 ? readArray(r, false, 3, decodeProduceResponseTopicProduceResponse, version) :
+      readArray(r, true, 3, decodeProduceResponseTopicProduceResponse, version),
     throttleTimeMs: version <= 0 ? 0 : r.int32(),
     nodeEndpoints: [],
   }
@@ -173,7 +175,9 @@ export function encodeProduceResponse(w: Writer, v: ProduceResponseInput, versio
 function decodeProduceResponseTopicProduceResponse(r: Reader, version: number): ProduceResponseTopicProduceResponse {
   const o: ProduceResponseTopicProduceResponse = {
     name: version <= 8 ? r.string() : r.compactString(),
-    partitionResponses: version <= 8 ? readArray(r, false, 14, decodeProduceResponsePartitionProduceResponse, version) : readArray(r, true, 14, decodeProduceResponsePartitionProduceResponse, version),
+    partitionResponses:
+      version <= 8 ? readArray(r, false, 14, decodeProduceResponsePartitionProduceResponse, version) :
+      readArray(r, true, 14, decodeProduceResponsePartitionProduceResponse, version),
   }
   if (version >= 9) {
     const u = r.unknownTaggedFields()
@@ -199,7 +203,10 @@ function decodeProduceResponsePartitionProduceResponse(r: Reader, version: numbe
     baseOffset: r.int64(),
     logAppendTimeMs: version <= 1 ? -1n : r.int64(),
     logStartOffset: version <= 4 ? -1n : r.int64(),
-    recordErrors: version <= 7 ? [] : version <= 8 ? readArray(r, false, 6, decodeProduceResponseBatchIndexAndErrorMessage, version) : readArray(r, true, 6, decodeProduceResponseBatchIndexAndErrorMessage, version),
+    recordErrors:
+      version <= 7 ? [] :
+      version <= 8 ? readArray(r, false, 6, decodeProduceResponseBatchIndexAndErrorMessage, version) :
+      readArray(r, true, 6, decodeProduceResponseBatchIndexAndErrorMessage, version),
     errorMessage: version <= 7 ? null : version <= 8 ? r.nullableString() : r.compactNullableString(),
     currentLeader: defaultProduceResponseLeaderIdAndEpoch(),
   }
@@ -250,7 +257,10 @@ function encodeProduceResponsePartitionProduceResponse(w: Writer, v: ProduceResp
 function decodeProduceResponseBatchIndexAndErrorMessage(r: Reader, version: number): ProduceResponseBatchIndexAndErrorMessage {
   const o: ProduceResponseBatchIndexAndErrorMessage = {
     batchIndex: version <= 7 ? 0 : r.int32(),
-    batchIndexErrorMessage: version <= 7 ? null : version <= 8 ? r.nullableString() : r.compactNullableString(),
+    batchIndexErrorMessage:
+      version <= 7 ? null :
+      version <= 8 ? r.nullableString() :
+      r.compactNullableString(),
   }
   if (version >= 9) {
     const u = r.unknownTaggedFields()

@@ -111,9 +111,17 @@ export function decodeStopReplicaRequest(r: Reader, version: number): StopReplic
     controllerEpoch: r.int32(),
     brokerEpoch: version <= 0 ? -1n : r.int64(),
     deletePartitions: version <= 2 ? r.bool() : false,
-    ungroupedPartitions: version <= 0 ? readArray(r, false, 6, decodeStopReplicaRequestStopReplicaPartitionV0, version) : [],
-    topics: version <= 0 ? [] : version <= 1 ? readArray(r, false, 3, decodeStopReplicaRequestStopReplicaTopicV1, version) : version <= 2 ? readArray(r, true, 3, decodeStopReplicaRequestStopReplicaTopicV1, version) : [],
-    topicStates: version <= 2 ? [] : readArray(r, true, 3, decodeStopReplicaRequestStopReplicaTopicState, version),
+    ungroupedPartitions:
+      version <= 0 ? readArray(r, false, 6, decodeStopReplicaRequestStopReplicaPartitionV0, version) :
+      [],
+    topics:
+      version <= 0 ? [] :
+      version <= 1 ? readArray(r, false, 3, decodeStopReplicaRequestStopReplicaTopicV1, version) :
+      version <= 2 ? readArray(r, true, 3, decodeStopReplicaRequestStopReplicaTopicV1, version) :
+      [],
+    topicStates:
+      version <= 2 ? [] :
+      readArray(r, true, 3, decodeStopReplicaRequestStopReplicaTopicState, version),
   }
   if (version >= 2) {
     const u = r.unknownTaggedFields()
@@ -161,7 +169,11 @@ function encodeStopReplicaRequestStopReplicaPartitionV0(w: Writer, v: StopReplic
 function decodeStopReplicaRequestStopReplicaTopicV1(r: Reader, version: number): StopReplicaRequestStopReplicaTopicV1 {
   const o: StopReplicaRequestStopReplicaTopicV1 = {
     name: version <= 0 ? '' : version <= 1 ? r.string() : version <= 2 ? r.compactString() : '',
-    partitionIndexes: version <= 0 ? [] : version <= 1 ? readArray(r, false, 4, readInt32, version) : version <= 2 ? readArray(r, true, 4, readInt32, version) : [],
+    partitionIndexes:
+      version <= 0 ? [] :
+      version <= 1 ? readArray(r, false, 4, readInt32, version) :
+      version <= 2 ? readArray(r, true, 4, readInt32, version) :
+      [],
   }
   if (version >= 2) {
     const u = r.unknownTaggedFields()
@@ -183,7 +195,9 @@ function encodeStopReplicaRequestStopReplicaTopicV1(w: Writer, v: StopReplicaReq
 function decodeStopReplicaRequestStopReplicaTopicState(r: Reader, version: number): StopReplicaRequestStopReplicaTopicState {
   const o: StopReplicaRequestStopReplicaTopicState = {
     topicName: version <= 2 ? '' : r.compactString(),
-    partitionStates: version <= 2 ? [] : readArray(r, true, 10, decodeStopReplicaRequestStopReplicaPartitionState, version),
+    partitionStates:
+      version <= 2 ? [] :
+      readArray(r, true, 10, decodeStopReplicaRequestStopReplicaPartitionState, version),
   }
   if (version >= 2) {
     const u = r.unknownTaggedFields()

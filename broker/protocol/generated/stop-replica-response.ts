@@ -44,7 +44,9 @@ export function decodeStopReplicaResponse(r: Reader, version: number): StopRepli
   checkVersion('StopReplicaResponse', version, 0, 4)
   const o: StopReplicaResponse = {
     errorCode: r.int16(),
-    partitionErrors: version <= 1 ? readArray(r, false, 8, decodeStopReplicaResponseStopReplicaPartitionError, version) : readArray(r, true, 8, decodeStopReplicaResponseStopReplicaPartitionError, version),
+    partitionErrors:
+      version <= 1 ? readArray(r, false, 8, decodeStopReplicaResponseStopReplicaPartitionError, version) :
+      readArray(r, true, 8, decodeStopReplicaResponseStopReplicaPartitionError, version),
   }
   if (version >= 2) {
     const u = r.unknownTaggedFields()

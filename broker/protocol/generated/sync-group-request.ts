@@ -61,7 +61,9 @@ export function decodeSyncGroupRequest(r: Reader, version: number): SyncGroupReq
     groupInstanceId: version <= 2 ? null : version <= 3 ? r.nullableString() : r.compactNullableString(),
     protocolType: version <= 4 ? null : r.compactNullableString(),
     protocolName: version <= 4 ? null : r.compactNullableString(),
-    assignments: version <= 3 ? readArray(r, false, 3, decodeSyncGroupRequestAssignment, version) : readArray(r, true, 3, decodeSyncGroupRequestAssignment, version),
+    assignments:
+      version <= 3 ? readArray(r, false, 3, decodeSyncGroupRequestAssignment, version) :
+      readArray(r, true, 3, decodeSyncGroupRequestAssignment, version),
   }
   if (version >= 4) {
     const u = r.unknownTaggedFields()

@@ -70,7 +70,9 @@ export function decodeTransactionLogValue(r: Reader, version: number): Transacti
     producerEpoch: r.int16(),
     transactionTimeoutMs: r.int32(),
     transactionStatus: r.int8(),
-    transactionPartitions: version <= 0 ? readNullableArray(r, false, 3, decodeTransactionLogValuePartitionsSchema, version) : readNullableArray(r, true, 3, decodeTransactionLogValuePartitionsSchema, version),
+    transactionPartitions:
+      version <= 0 ? readNullableArray(r, false, 3, decodeTransactionLogValuePartitionsSchema, version) :
+      readNullableArray(r, true, 3, decodeTransactionLogValuePartitionsSchema, version),
     transactionLastUpdateTimestampMs: r.int64(),
     transactionStartTimestampMs: r.int64(),
     clientTransactionVersion: 0,
@@ -140,7 +142,9 @@ export function encodeTransactionLogValue(w: Writer, v: TransactionLogValueInput
 function decodeTransactionLogValuePartitionsSchema(r: Reader, version: number): TransactionLogValuePartitionsSchema {
   const o: TransactionLogValuePartitionsSchema = {
     topic: version <= 0 ? r.string() : r.compactString(),
-    partitionIds: version <= 0 ? readArray(r, false, 4, readInt32, version) : readArray(r, true, 4, readInt32, version),
+    partitionIds:
+      version <= 0 ? readArray(r, false, 4, readInt32, version) :
+      readArray(r, true, 4, readInt32, version),
   }
   if (version >= 1) {
     const u = r.unknownTaggedFields()

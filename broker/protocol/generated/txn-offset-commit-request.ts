@@ -86,7 +86,9 @@ export function decodeTxnOffsetCommitRequest(r: Reader, version: number): TxnOff
     generationId: version <= 2 ? -1 : r.int32(),
     memberId: version <= 2 ? '' : r.compactString(),
     groupInstanceId: version <= 2 ? null : r.compactNullableString(),
-    topics: version <= 2 ? readArray(r, false, 3, decodeTxnOffsetCommitRequestTopic, version) : readArray(r, true, 3, decodeTxnOffsetCommitRequestTopic, version),
+    topics:
+      version <= 2 ? readArray(r, false, 3, decodeTxnOffsetCommitRequestTopic, version) :
+      readArray(r, true, 3, decodeTxnOffsetCommitRequestTopic, version),
   }
   if (version >= 3) {
     const u = r.unknownTaggedFields()
@@ -116,7 +118,9 @@ export function encodeTxnOffsetCommitRequest(w: Writer, v: TxnOffsetCommitReques
 function decodeTxnOffsetCommitRequestTopic(r: Reader, version: number): TxnOffsetCommitRequestTopic {
   const o: TxnOffsetCommitRequestTopic = {
     name: version <= 2 ? r.string() : r.compactString(),
-    partitions: version <= 2 ? readArray(r, false, 14, decodeTxnOffsetCommitRequestPartition, version) : readArray(r, true, 14, decodeTxnOffsetCommitRequestPartition, version),
+    partitions:
+      version <= 2 ? readArray(r, false, 14, decodeTxnOffsetCommitRequestPartition, version) :
+      readArray(r, true, 14, decodeTxnOffsetCommitRequestPartition, version),
   }
   if (version >= 3) {
     const u = r.unknownTaggedFields()

@@ -56,7 +56,9 @@ export function decodeTxnOffsetCommitResponse(r: Reader, version: number): TxnOf
   checkVersion('TxnOffsetCommitResponse', version, 0, 4)
   const o: TxnOffsetCommitResponse = {
     throttleTimeMs: r.int32(),
-    topics: version <= 2 ? readArray(r, false, 3, decodeTxnOffsetCommitResponseTopic, version) : readArray(r, true, 3, decodeTxnOffsetCommitResponseTopic, version),
+    topics:
+      version <= 2 ? readArray(r, false, 3, decodeTxnOffsetCommitResponseTopic, version) :
+      readArray(r, true, 3, decodeTxnOffsetCommitResponseTopic, version),
   }
   if (version >= 3) {
     const u = r.unknownTaggedFields()
@@ -78,7 +80,9 @@ export function encodeTxnOffsetCommitResponse(w: Writer, v: TxnOffsetCommitRespo
 function decodeTxnOffsetCommitResponseTopic(r: Reader, version: number): TxnOffsetCommitResponseTopic {
   const o: TxnOffsetCommitResponseTopic = {
     name: version <= 2 ? r.string() : r.compactString(),
-    partitions: version <= 2 ? readArray(r, false, 6, decodeTxnOffsetCommitResponsePartition, version) : readArray(r, true, 6, decodeTxnOffsetCommitResponsePartition, version),
+    partitions:
+      version <= 2 ? readArray(r, false, 6, decodeTxnOffsetCommitResponsePartition, version) :
+      readArray(r, true, 6, decodeTxnOffsetCommitResponsePartition, version),
   }
   if (version >= 3) {
     const u = r.unknownTaggedFields()

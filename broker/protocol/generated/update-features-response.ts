@@ -52,7 +52,9 @@ export function decodeUpdateFeaturesResponse(r: Reader, version: number): Update
     throttleTimeMs: r.int32(),
     errorCode: r.int16(),
     errorMessage: r.compactNullableString(),
-    results: version <= 1 ? readArray(r, true, 5, decodeUpdateFeaturesResponseUpdatableFeatureResult, version) : [],
+    results:
+      version <= 1 ? readArray(r, true, 5, decodeUpdateFeaturesResponseUpdatableFeatureResult, version) :
+      [],
   }
   const u = r.unknownTaggedFields()
   if (u !== undefined) o.unknownTaggedFields = u

@@ -147,9 +147,16 @@ export function decodeUpdateMetadataRequest(r: Reader, version: number): UpdateM
     type: 0,
     controllerEpoch: r.int32(),
     brokerEpoch: version <= 4 ? -1n : r.int64(),
-    ungroupedPartitionStates: version <= 4 ? readArray(r, false, 30, decodeUpdateMetadataRequestUpdateMetadataPartitionState, version) : [],
-    topicStates: version <= 4 ? [] : version <= 5 ? readArray(r, false, 3, decodeUpdateMetadataRequestUpdateMetadataTopicState, version) : readArray(r, true, 3, decodeUpdateMetadataRequestUpdateMetadataTopicState, version),
-    liveBrokers: version <= 5 ? readArray(r, false, 7, decodeUpdateMetadataRequestUpdateMetadataBroker, version) : readArray(r, true, 7, decodeUpdateMetadataRequestUpdateMetadataBroker, version),
+    ungroupedPartitionStates:
+      version <= 4 ? readArray(r, false, 30, decodeUpdateMetadataRequestUpdateMetadataPartitionState, version) :
+      [],
+    topicStates:
+      version <= 4 ? [] :
+      version <= 5 ? readArray(r, false, 3, decodeUpdateMetadataRequestUpdateMetadataTopicState, version) :
+      readArray(r, true, 3, decodeUpdateMetadataRequestUpdateMetadataTopicState, version),
+    liveBrokers:
+      version <= 5 ? readArray(r, false, 7, decodeUpdateMetadataRequestUpdateMetadataBroker, version) :
+      readArray(r, true, 7, decodeUpdateMetadataRequestUpdateMetadataBroker, version),
   }
   if (version >= 6) {
     const n = r.taggedFieldCount()
@@ -201,10 +208,17 @@ function decodeUpdateMetadataRequestUpdateMetadataPartitionState(r: Reader, vers
     controllerEpoch: r.int32(),
     leader: r.int32(),
     leaderEpoch: r.int32(),
-    isr: version <= 5 ? readArray(r, false, 4, readInt32, version) : readArray(r, true, 4, readInt32, version),
+    isr:
+      version <= 5 ? readArray(r, false, 4, readInt32, version) :
+      readArray(r, true, 4, readInt32, version),
     zkVersion: r.int32(),
-    replicas: version <= 5 ? readArray(r, false, 4, readInt32, version) : readArray(r, true, 4, readInt32, version),
-    offlineReplicas: version <= 3 ? [] : version <= 5 ? readArray(r, false, 4, readInt32, version) : readArray(r, true, 4, readInt32, version),
+    replicas:
+      version <= 5 ? readArray(r, false, 4, readInt32, version) :
+      readArray(r, true, 4, readInt32, version),
+    offlineReplicas:
+      version <= 3 ? [] :
+      version <= 5 ? readArray(r, false, 4, readInt32, version) :
+      readArray(r, true, 4, readInt32, version),
   }
   if (version >= 6) {
     const u = r.unknownTaggedFields()
@@ -235,7 +249,10 @@ function decodeUpdateMetadataRequestUpdateMetadataTopicState(r: Reader, version:
   const o: UpdateMetadataRequestUpdateMetadataTopicState = {
     topicName: version <= 4 ? '' : version <= 5 ? r.string() : r.compactString(),
     topicId: version <= 6 ? 'AAAAAAAAAAAAAAAAAAAAAA' : r.uuid(),
-    partitionStates: version <= 4 ? [] : version <= 5 ? readArray(r, false, 24, decodeUpdateMetadataRequestUpdateMetadataPartitionState, version) : readArray(r, true, 24, decodeUpdateMetadataRequestUpdateMetadataPartitionState, version),
+    partitionStates:
+      version <= 4 ? [] :
+      version <= 5 ? readArray(r, false, 24, decodeUpdateMetadataRequestUpdateMetadataPartitionState, version) :
+      readArray(r, true, 24, decodeUpdateMetadataRequestUpdateMetadataPartitionState, version),
   }
   if (version >= 6) {
     const u = r.unknownTaggedFields()
@@ -260,7 +277,10 @@ function decodeUpdateMetadataRequestUpdateMetadataBroker(r: Reader, version: num
     id: r.int32(),
     v0Host: version <= 0 ? r.string() : '',
     v0Port: version <= 0 ? r.int32() : 0,
-    endpoints: version <= 0 ? [] : version <= 5 ? readArray(r, false, 8, decodeUpdateMetadataRequestUpdateMetadataEndpoint, version) : readArray(r, true, 8, decodeUpdateMetadataRequestUpdateMetadataEndpoint, version),
+    endpoints:
+      version <= 0 ? [] :
+      version <= 5 ? readArray(r, false, 8, decodeUpdateMetadataRequestUpdateMetadataEndpoint, version) :
+      readArray(r, true, 8, decodeUpdateMetadataRequestUpdateMetadataEndpoint, version),
     rack: version <= 1 ? '' : version <= 5 ? r.nullableString() : r.compactNullableString(),
   }
   if (version >= 6) {

@@ -61,7 +61,9 @@ export interface WriteTxnMarkersRequestWritableTxnMarkerTopicInput {
 export function decodeWriteTxnMarkersRequest(r: Reader, version: number): WriteTxnMarkersRequest {
   checkVersion('WriteTxnMarkersRequest', version, 0, 1)
   const o: WriteTxnMarkersRequest = {
-    markers: version <= 0 ? readArray(r, false, 17, decodeWriteTxnMarkersRequestWritableTxnMarker, version) : readArray(r, true, 17, decodeWriteTxnMarkersRequestWritableTxnMarker, version),
+    markers:
+      version <= 0 ? readArray(r, false, 17, decodeWriteTxnMarkersRequestWritableTxnMarker, version) :
+      readArray(r, true, 17, decodeWriteTxnMarkersRequestWritableTxnMarker, version),
   }
   if (version >= 1) {
     const u = r.unknownTaggedFields()
@@ -84,7 +86,9 @@ function decodeWriteTxnMarkersRequestWritableTxnMarker(r: Reader, version: numbe
     producerId: r.int64(),
     producerEpoch: r.int16(),
     transactionResult: r.bool(),
-    topics: version <= 0 ? readArray(r, false, 3, decodeWriteTxnMarkersRequestWritableTxnMarkerTopic, version) : readArray(r, true, 3, decodeWriteTxnMarkersRequestWritableTxnMarkerTopic, version),
+    topics:
+      version <= 0 ? readArray(r, false, 3, decodeWriteTxnMarkersRequestWritableTxnMarkerTopic, version) :
+      readArray(r, true, 3, decodeWriteTxnMarkersRequestWritableTxnMarkerTopic, version),
     coordinatorEpoch: r.int32(),
   }
   if (version >= 1) {
@@ -109,7 +113,9 @@ function encodeWriteTxnMarkersRequestWritableTxnMarker(w: Writer, v: WriteTxnMar
 function decodeWriteTxnMarkersRequestWritableTxnMarkerTopic(r: Reader, version: number): WriteTxnMarkersRequestWritableTxnMarkerTopic {
   const o: WriteTxnMarkersRequestWritableTxnMarkerTopic = {
     name: version <= 0 ? r.string() : r.compactString(),
-    partitionIndexes: version <= 0 ? readArray(r, false, 4, readInt32, version) : readArray(r, true, 4, readInt32, version),
+    partitionIndexes:
+      version <= 0 ? readArray(r, false, 4, readInt32, version) :
+      readArray(r, true, 4, readInt32, version),
   }
   if (version >= 1) {
     const u = r.unknownTaggedFields()

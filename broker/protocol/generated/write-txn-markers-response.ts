@@ -67,7 +67,9 @@ export interface WriteTxnMarkersResponseWritableTxnMarkerPartitionResultInput {
 export function decodeWriteTxnMarkersResponse(r: Reader, version: number): WriteTxnMarkersResponse {
   checkVersion('WriteTxnMarkersResponse', version, 0, 1)
   const o: WriteTxnMarkersResponse = {
-    markers: version <= 0 ? readArray(r, false, 10, decodeWriteTxnMarkersResponseWritableTxnMarkerResult, version) : readArray(r, true, 10, decodeWriteTxnMarkersResponseWritableTxnMarkerResult, version),
+    markers:
+      version <= 0 ? readArray(r, false, 10, decodeWriteTxnMarkersResponseWritableTxnMarkerResult, version) :
+      readArray(r, true, 10, decodeWriteTxnMarkersResponseWritableTxnMarkerResult, version),
   }
   if (version >= 1) {
     const u = r.unknownTaggedFields()
@@ -88,7 +90,9 @@ export function encodeWriteTxnMarkersResponse(w: Writer, v: WriteTxnMarkersRespo
 function decodeWriteTxnMarkersResponseWritableTxnMarkerResult(r: Reader, version: number): WriteTxnMarkersResponseWritableTxnMarkerResult {
   const o: WriteTxnMarkersResponseWritableTxnMarkerResult = {
     producerId: r.int64(),
-    topics: version <= 0 ? readArray(r, false, 3, decodeWriteTxnMarkersResponseWritableTxnMarkerTopicResult, version) : readArray(r, true, 3, decodeWriteTxnMarkersResponseWritableTxnMarkerTopicResult, version),
+    topics:
+      version <= 0 ? readArray(r, false, 3, decodeWriteTxnMarkersResponseWritableTxnMarkerTopicResult, version) :
+      readArray(r, true, 3, decodeWriteTxnMarkersResponseWritableTxnMarkerTopicResult, version),
   }
   if (version >= 1) {
     const u = r.unknownTaggedFields()
@@ -109,7 +113,9 @@ function encodeWriteTxnMarkersResponseWritableTxnMarkerResult(w: Writer, v: Writ
 function decodeWriteTxnMarkersResponseWritableTxnMarkerTopicResult(r: Reader, version: number): WriteTxnMarkersResponseWritableTxnMarkerTopicResult {
   const o: WriteTxnMarkersResponseWritableTxnMarkerTopicResult = {
     name: version <= 0 ? r.string() : r.compactString(),
-    partitions: version <= 0 ? readArray(r, false, 6, decodeWriteTxnMarkersResponseWritableTxnMarkerPartitionResult, version) : readArray(r, true, 6, decodeWriteTxnMarkersResponseWritableTxnMarkerPartitionResult, version),
+    partitions:
+      version <= 0 ? readArray(r, false, 6, decodeWriteTxnMarkersResponseWritableTxnMarkerPartitionResult, version) :
+      readArray(r, true, 6, decodeWriteTxnMarkersResponseWritableTxnMarkerPartitionResult, version),
   }
   if (version >= 1) {
     const u = r.unknownTaggedFields()
