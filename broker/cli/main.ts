@@ -8,6 +8,9 @@ interface Command {
 
 const COMMANDS: Record<string, Command> = {
   broker: { describe: 'run a Kafka-compatible broker', load: () => import('./broker-command.ts') },
+  topic: { describe: 'create, list, describe, configure and delete topics', load: () => import('./commands/topic.ts') },
+  produce: { describe: 'send lines of stdin or a file as records', load: () => import('./commands/produce.ts') },
+  consume: { describe: 'print the records of a topic', load: () => import('./commands/consume.ts') },
 }
 
 function usage(): string {
