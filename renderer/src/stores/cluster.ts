@@ -20,6 +20,7 @@ export const useClusterStore = defineStore('cluster', () => {
   const messagesPerSecond = ref<number | null>(null)
   const bytesPerSecond = ref<number | null>(null)
   const laggingGroups = ref<LaggingGroup[]>([])
+  const groupsError = ref<unknown>(null)
   const state = tracked()
   const msgRate = new RateWindow()
   const byteRate = new RateWindow()
@@ -59,14 +60,19 @@ export const useClusterStore = defineStore('cluster', () => {
   async function refresh(): Promise<void> {
     await state.run(async () => {
       const cluster = activeCluster()
-      const [o, topics, groups] = await Promise.all([
+      const [o, topics] = await Promise.all([
         call('cluster/describe', { cluster }),
         call('topics/list', { cluster, includeInternal: true }),
-        call('groups/list', { cluster }),
       ])
       overview.value = o
       sample(topics, Date.now())
-      await loadGroups(groups)
+      // Groups are a part of the overview, not a condition for it (some clusters refuse ListGroups).
+      try {
+        await loadGroups(await call('groups/list', { cluster }))
+        groupsError.value = null
+      } catch (e) {
+        groupsError.value = e
+      }
     })
   }
 
@@ -84,6 +90,7 @@ export const useClusterStore = defineStore('cluster', () => {
     messagesPerSecond,
     bytesPerSecond,
     laggingGroups,
+    groupsError,
     loading: state.loading,
     error: state.error,
     refresh,
