@@ -8,9 +8,13 @@ interface Command {
 
 const COMMANDS: Record<string, Command> = {
   broker: { describe: 'run a Kafka-compatible broker', load: () => import('./broker-command.ts') },
-  topic: { describe: 'create, list, describe, configure and delete topics', load: () => import('./commands/topic.ts') },
-  produce: { describe: 'send lines of stdin or a file as records', load: () => import('./commands/produce.ts') },
+  topic: { describe: 'manage topics and their configs', load: () => import('./commands/topic.ts') },
+  produce: { describe: 'send lines of stdin or a file', load: () => import('./commands/produce.ts') },
   consume: { describe: 'print the records of a topic', load: () => import('./commands/consume.ts') },
+  group: { describe: 'consumer groups and their offsets', load: () => import('./commands/group.ts') },
+  quota: { describe: 'list, set and remove client quotas', load: () => import('./commands/quota.ts') },
+  acl: { describe: 'list, create and delete ACLs', load: () => import('./commands/acl.ts') },
+  'dump-log': { describe: 'print segment files', load: () => import('./commands/dump-log.ts') },
 }
 
 function usage(): string {
