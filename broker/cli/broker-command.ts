@@ -111,11 +111,8 @@ export async function run(argv: string[]): Promise<number> {
     process.stderr.write(`strata broker: cannot start: ${(err as Error).message}\n`)
     return 1
   }
-  const { host, port } = broker.address
-  const shown = host.includes(':') ? `[${host}]` : host
-  process.stdout.write(`strata broker ready on ${shown}:${port} (data: ${flags.dataDir})\n`)
-
-  return new Promise<number>((resolve) => {
+  // Signal handlers go in before the ready line: whoever reads it may signal at once.
+  const stopped = new Promise<number>((resolve) => {
     let stopping = false
     const onSignal = (signal: NodeJS.Signals): void => {
       if (stopping) {
@@ -138,4 +135,8 @@ export async function run(argv: string[]): Promise<number> {
     process.on('SIGTERM', onSignal)
     process.on('SIGINT', onSignal)
   })
+  const { host, port } = broker.address
+  const shown = host.includes(':') ? `[${host}]` : host
+  process.stdout.write(`strata broker ready on ${shown}:${port} (data: ${flags.dataDir})\n`)
+  return stopped
 }

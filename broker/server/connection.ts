@@ -76,21 +76,31 @@ export class Connection {
   }
 
   close(): void {
-    if (this.#closed) return
     this.#closed = true
-    this.#socket.destroy()
+    if (!this.#socket.destroyed) this.#socket.destroy()
   }
 
   /** Closes once the responses already started have been written (clean shutdown). */
   async drainAndClose(): Promise<void> {
-    if (this.#closed) return
+    if (this.#socket.destroyed) return
     this.#socket.pause()
     const deadline = Date.now() + 2000
     while (this.#pending.length > 0 && !this.#closed && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 10))
     }
-    if (!this.#closed) this.#socket.end()
     this.#closed = true
+    // Flush what is written, then close; a peer that does not read gets cut off after a grace period.
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        this.#socket.destroy()
+        resolve()
+      }, 1000)
+      this.#socket.once('close', () => {
+        clearTimeout(timer)
+        resolve()
+      })
+      this.#socket.end(() => this.#socket.destroy())
+    })
   }
 
   #fail(reason: string, err?: unknown): void {

@@ -1,6 +1,6 @@
 // Request and response headers: the header version follows from the API key and version (flexible
 // versions use request header v2 / response header v1; ApiVersions responses always use v0).
-import { requestHeaderVersion, responseHeaderVersion } from '../protocol/generated/apis.ts'
+import { requestHeaderVersion, responseHeaderVersion } from './header-versions.ts'
 import { decodeRequestHeader } from '../protocol/generated/request-header.ts'
 import { encodeResponseHeader } from '../protocol/generated/response-header.ts'
 import { ProtocolError } from '../protocol/primitives/errors.ts'

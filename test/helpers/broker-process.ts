@@ -38,6 +38,8 @@ export interface RunningBroker {
   stderr(): string
   /** SIGTERM, then wait for the exit; resolves with the exit code. */
   stop(): Promise<number | null>
+  /** Resolves with the exit code (null when killed by a signal) once the process has ended. */
+  exited(): Promise<number | null>
   /** Sends a signal (SIGKILL for crash tests) and waits for the exit. */
   kill(signal?: NodeJS.Signals): Promise<number | null>
   /** Stops (SIGTERM) and starts again on the same data directory and port; returns the new broker. */
@@ -51,9 +53,9 @@ process.on('exit', () => {
   for (const d of tempDirs) fs.rmSync(d, { recursive: true, force: true })
 })
 
-function waitExit(child: ChildProcess): Promise<number | null> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode)
-  return new Promise((resolve) => child.once('exit', (code) => resolve(code)))
+/** Resolves with the exit code once the process exited and its output is fully read ('close'). */
+function waitExit(child: ChildProcess, closed: Promise<void>): Promise<number | null> {
+  return closed.then(() => child.exitCode)
 }
 
 export async function startBroker(opts: StartBrokerOptions = {}): Promise<RunningBroker> {
@@ -76,6 +78,7 @@ export async function startBroker(opts: StartBrokerOptions = {}): Promise<Runnin
   for (const [k, v] of Object.entries(opts.config ?? {})) args.push('--config', `${k}=${v}`)
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], cwd: ROOT })
   live.add(child)
+  const closed = new Promise<void>((resolve) => child.once('close', () => resolve()))
   child.once('exit', () => live.delete(child))
   let out = ''
   let err = ''
@@ -110,7 +113,7 @@ export async function startBroker(opts: StartBrokerOptions = {}): Promise<Runnin
   const port = Number(ready[2])
   const kill = async (signal: NodeJS.Signals = 'SIGKILL'): Promise<number | null> => {
     if (child.exitCode === null && child.signalCode === null) child.kill(signal)
-    return waitExit(child)
+    return waitExit(child, closed)
   }
   const broker: RunningBroker = {
     host,
@@ -120,6 +123,7 @@ export async function startBroker(opts: StartBrokerOptions = {}): Promise<Runnin
     child,
     stderr: () => err,
     stop: () => kill('SIGTERM'),
+    exited: () => waitExit(child, closed),
     kill,
     restart: async () => {
       await kill('SIGTERM')
