@@ -82,7 +82,9 @@ describe('generated decoders on bad input', () => {
             const w = new Writer()
             codec.encode(w, x, v)
             const bytes = w.toBuffer()
-            for (let cut = 0; cut < bytes.length; cut++) {
+            // Every cut for small frames; about 150 evenly spread cuts for large ones.
+            const step = Math.max(1, Math.floor(bytes.length / 150))
+            for (let cut = 0; cut < bytes.length; cut += step) {
               expect(decodeOutcome(codec, bytes.subarray(0, cut), v)).toBe('truncated')
             }
             const bad = Buffer.from(bytes)
