@@ -4,7 +4,7 @@
 // ./membership.ts and ./offsets.ts.
 import type { Clock, Timer } from './clock.ts'
 import type { CoordinatorRecord, GroupLog, GroupValue, OffsetValue } from './coordinator-records.ts'
-import { GroupErrors as E } from './error-codes.ts'
+import { ErrorCode as E } from '../protocol/errors.ts'
 import { ClassicGroup, Member, type GroupState, type JoinResult, type SyncResult } from './group.ts'
 import type { GroupConfig } from './group-config.ts'
 import {

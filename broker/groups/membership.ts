@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto'
 import type { Clock } from './clock.ts'
 import { GroupLogError, type GroupLog } from './coordinator-records.ts'
-import { GroupErrors as E } from './error-codes.ts'
+import { ErrorCode as E } from '../protocol/errors.ts'
 import { ClassicGroup, Member, type JoinResult, type Protocol, type SyncResult } from './group.ts'
 import { NEW_MEMBER_JOIN_TIMEOUT_MS, type GroupConfig } from './group-config.ts'
 

@@ -4,7 +4,7 @@
 import type { Clock } from './clock.ts'
 import type { CoordinatorRecord, GroupLog, OffsetValue } from './coordinator-records.ts'
 import { subscribedTopics } from './consumer-subscription.ts'
-import { GroupErrors as E } from './error-codes.ts'
+import { ErrorCode as E } from '../protocol/errors.ts'
 import { ClassicGroup } from './group.ts'
 import type { GroupConfig } from './group-config.ts'
 import { logErrorCode, type Membership } from './membership.ts'

@@ -2,6 +2,7 @@
 // A helper that adds a service (producer state, fetch sessions, group coordinator, ...) adds ONE field
 // here and creates it in ./broker.ts (startBrokerServer), in dependency order.
 import type { Logger } from 'pino'
+import type { GroupCoordinator } from '../groups/coordinator.ts'
 import type { LogManager } from '../storage/log-manager.ts'
 import type { MetadataStore } from '../metadata/store.ts'
 import type { BrokerConfig } from './config.ts'
@@ -25,6 +26,8 @@ export interface BrokerState {
   logs: LogManager
   /** Produce/fetch services: producer state and ids, fetch sessions, long-poll wake-ups. */
   dataPath: DataPath
+  /** Classic consumer groups and committed offsets (durable in __consumer_offsets). */
+  groups: GroupCoordinator
   /** The served APIs (ApiVersions reads it). */
   registry: ApiRegistry
   log: Logger

@@ -3,6 +3,7 @@
 // stores it in BrokerState, and closes it in close() before the logs.
 import net from 'node:net'
 import type { Logger } from 'pino'
+import { createGroupCoordinator, startGroupCoordinator } from '../groups/group-service.ts'
 import { MetadataStore } from '../metadata/store.ts'
 import { ConfigResourceType, RecordType } from '../metadata/records.ts'
 import { LogManager } from '../storage/log-manager.ts'
@@ -127,6 +128,7 @@ async function start(
     metadata,
     logs,
     dataPath,
+    groups: createGroupCoordinator(config, logs, log),
     registry: new ApiRegistry(handlers),
     log: opts.log,
   }
@@ -140,6 +142,9 @@ async function start(
     throw err
   }
   state.advertised.port = address.port
+  void startGroupCoordinator(state).catch((err: unknown) =>
+    log.error({ err: (err as Error).message }, 'consumer groups could not be loaded'),
+  )
   if (!isLoopback(opts.host)) {
     log.warn({ host: opts.host }, 'listening on a non-loopback address: other machines can reach this broker')
   }
@@ -152,6 +157,7 @@ async function start(
     close: () => {
       closing ??= (async () => {
         await listener.close()
+        state.groups.stop()
         await dataPath.close()
         await logs.close()
         await metadata.close()

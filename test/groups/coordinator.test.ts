@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest'
 import { GroupCoordinator } from '../../broker/groups/coordinator.ts'
-import { GroupErrors as E } from '../../broker/groups/error-codes.ts'
+import { ErrorCode as E } from '../../broker/protocol/errors.ts'
 import { DEFAULT_GROUP_CONFIG, type GroupConfig } from '../../broker/groups/group-config.ts'
 import type { JoinResult } from '../../broker/groups/group.ts'
 import type { JoinRequest } from '../../broker/groups/membership.ts'

@@ -18,6 +18,17 @@ import createPartitions from './37-create-partitions.ts'
 import incrementalAlterConfigs from './44-incremental-alter-configs.ts'
 import describeCluster from './60-describe-cluster.ts'
 import describeTopicPartitions from './75-describe-topic-partitions.ts'
+import offsetCommit from './08-offset-commit.ts'
+import offsetFetch from './09-offset-fetch.ts'
+import findCoordinator from './10-find-coordinator.ts'
+import joinGroup from './11-join-group.ts'
+import heartbeat from './12-heartbeat.ts'
+import leaveGroup from './13-leave-group.ts'
+import syncGroup from './14-sync-group.ts'
+import describeGroups from './15-describe-groups.ts'
+import listGroups from './16-list-groups.ts'
+import deleteGroups from './42-delete-groups.ts'
+import offsetDelete from './47-offset-delete.ts'
 
 export const handlers: ApiHandler<unknown, unknown>[] = [
   produce,
@@ -37,4 +48,15 @@ export const handlers: ApiHandler<unknown, unknown>[] = [
   incrementalAlterConfigs,
   describeCluster,
   describeTopicPartitions,
+  offsetCommit,
+  offsetFetch,
+  findCoordinator,
+  joinGroup,
+  heartbeat,
+  leaveGroup,
+  syncGroup,
+  describeGroups,
+  listGroups,
+  deleteGroups,
+  offsetDelete,
 ]

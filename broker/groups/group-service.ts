@@ -1,0 +1,55 @@
+// Wires the group coordinator into the broker: created with the broker state, then started once the state
+// exists (it creates __consumer_offsets when absent and replays it; until then requests get
+// COORDINATOR_LOAD_IN_PROGRESS), and stopped on shutdown.
+import type { Logger } from 'pino'
+import type { BrokerState } from '../server/broker-state.ts'
+import type { BrokerConfig } from '../server/config.ts'
+import { createTopic } from '../server/topic-admin.ts'
+import type { LogManager } from '../storage/log-manager.ts'
+import { systemClock } from './clock.ts'
+import { GroupCoordinator } from './coordinator.ts'
+import { groupConfigFrom } from './group-config.ts'
+import { OFFSETS_TOPIC, OffsetsTopicLog, loadGroups } from './offsets-topic.ts'
+
+export function createGroupCoordinator(
+  config: BrokerConfig,
+  logs: LogManager,
+  log: Logger,
+): GroupCoordinator {
+  const groupConfig = groupConfigFrom(config)
+  const existing = logs.partitions().filter((e) => e.topic === OFFSETS_TOPIC).length
+  // An existing topic keeps its partition count: the group -> partition mapping depends on it.
+  if (existing > 0) groupConfig.offsetsTopicPartitions = existing
+  const glog = log.child({ component: 'groups' })
+  return new GroupCoordinator({
+    clock: systemClock,
+    log: new OffsetsTopicLog(logs, groupConfig.offsetsTopicPartitions),
+    config: groupConfig,
+    onBackgroundError: (err) => glog.warn({ err: (err as Error).message }, 'group metadata write failed'),
+  })
+}
+
+/** Creates __consumer_offsets if absent, then loads the groups. Resolves when the coordinator serves. */
+export async function startGroupCoordinator(state: BrokerState): Promise<void> {
+  const coordinator = state.groups
+  const log = state.log.child({ component: 'groups' })
+  const partitions = coordinator.config.offsetsTopicPartitions
+  if (!state.metadata.image.topicsByName.has(OFFSETS_TOPIC)) {
+    const created = await createTopic(
+      state,
+      {
+        name: OFFSETS_TOPIC,
+        numPartitions: partitions,
+        replicationFactor: 1,
+        configs: [
+          { name: 'cleanup.policy', value: 'compact' },
+          { name: 'segment.bytes', value: state.config.get('offsets.topic.segment.bytes') ?? '104857600' },
+          { name: 'compression.type', value: 'producer' },
+        ],
+      },
+      { internal: true },
+    )
+    if (created.errorCode !== 0) throw new Error(`cannot create ${OFFSETS_TOPIC}: ${created.errorMessage}`)
+  }
+  await loadGroups(coordinator, state.logs, partitions, log)
+}

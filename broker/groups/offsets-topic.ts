@@ -1,0 +1,93 @@
+// __consumer_offsets on disk: the GroupLog the coordinator appends to, the startup step that creates the
+// topic when absent, and the replay of every partition into the coordinator before it answers.
+//
+// Durability: appends go through the partition log like any produce and rely on its flush policy
+// (flush.ms=1000 by default, see broker/storage/DURABILITY.md). A committed offset is in the page cache
+// before OffsetCommit is answered, so a broker crash or SIGKILL loses none; only an OS crash or power cut
+// can lose the last second. Setting flush.messages=1 on the topic makes every commit wait for fsync.
+import type { Logger } from 'pino'
+import { buildRecordBatch } from '../protocol/records/builder.ts'
+import { readAllBatches } from '../protocol/records/records.ts'
+import { ATTR_CONTROL, ATTR_TRANSACTIONAL } from '../protocol/records/batch-header.ts'
+import type { LogManager } from '../storage/log-manager.ts'
+import { RecordTooLargeError } from '../storage/errors.ts'
+import { GroupLogError, type CoordinatorRecord, type GroupLog } from './coordinator-records.ts'
+import type { GroupCoordinator } from './coordinator.ts'
+import { ErrorCode as E } from '../protocol/errors.ts'
+import { offsetsPartitionFor } from './java-hash.ts'
+import { decodeRecord, encodeRecordKey, encodeRecordValue } from './offsets-codec.ts'
+
+export const OFFSETS_TOPIC = '__consumer_offsets'
+
+/** Bytes read per step while replaying a partition at startup. */
+const LOAD_READ_BYTES = 1024 * 1024
+
+export class OffsetsTopicLog implements GroupLog {
+  readonly #logs: LogManager
+  readonly #partitions: number
+
+  constructor(logs: LogManager, partitions: number) {
+    this.#logs = logs
+    this.#partitions = partitions
+  }
+
+  async append(groupId: string, records: CoordinatorRecord[]): Promise<void> {
+    const partition = offsetsPartitionFor(groupId, this.#partitions)
+    const log = this.#logs.getLog(OFFSETS_TOPIC, partition)
+    if (!log)
+      throw new GroupLogError(E.COORDINATOR_NOT_AVAILABLE, `${OFFSETS_TOPIC}-${partition} is not open`)
+    const batch = await buildRecordBatch({
+      records: records.map((r) => ({ key: encodeRecordKey(r), value: encodeRecordValue(r) })),
+    })
+    try {
+      await log.append(batch)
+    } catch (err) {
+      if (err instanceof RecordTooLargeError)
+        throw new GroupLogError(E.INVALID_COMMIT_OFFSET_SIZE, err.message)
+      throw new GroupLogError(E.COORDINATOR_NOT_AVAILABLE, (err as Error).message)
+    }
+  }
+}
+
+/** Replays every __consumer_offsets partition into the coordinator, then lets it answer requests. */
+export async function loadGroups(
+  coordinator: GroupCoordinator,
+  logs: LogManager,
+  partitions: number,
+  log: Logger,
+): Promise<void> {
+  let records = 0
+  let skipped = 0
+  for (let p = 0; p < partitions; p++) {
+    const plog = logs.getLog(OFFSETS_TOPIC, p)
+    if (!plog) continue
+    let offset = plog.logStartOffset
+    for (;;) {
+      const read = await plog.read(offset, LOAD_READ_BYTES, { minOneMessage: true })
+      if (read.records.length === 0) break
+      for (const batch of await readAllBatches(read.records)) {
+        offset = batch.header.baseOffset + BigInt(batch.header.lastOffsetDelta) + 1n
+        // Transactional offset commits belong to the transaction coordinator's markers; not kept here.
+        if ((batch.header.attributes & (ATTR_CONTROL | ATTR_TRANSACTIONAL)) !== 0) continue
+        for (const r of batch.records) {
+          if (r.key === null) continue
+          try {
+            const rec = decodeRecord(r.key, r.value)
+            if (rec) {
+              coordinator.replay(rec)
+              records++
+            } else skipped++
+          } catch (err) {
+            skipped++
+            log.warn(
+              { partition: p, offset: String(r.offset), err: (err as Error).message },
+              'unreadable group record skipped',
+            )
+          }
+        }
+      }
+    }
+  }
+  coordinator.finishLoading()
+  log.info({ records, skipped, groups: coordinator.groups.size }, 'consumer groups loaded')
+}
