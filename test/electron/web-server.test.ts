@@ -1,5 +1,6 @@
 // Web mode end to end: the server, a real broker started by the supervisor (child-process adapter), and
-// the renderer's own WebSocket transport.
+// contract calls over the WebSocket in the wire format of renderer/src/api/ws-transport.ts (whose own
+// test is test/renderer/api/ws-transport.test.ts).
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises'
 import { request } from 'node:http'
 import { tmpdir } from 'node:os'
@@ -8,8 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import { startWebMode } from '../../electron/web/main.ts'
 import { checkUpgrade } from '../../electron/web/server.ts'
-import { clientOver, StrataError } from '../../renderer/src/api/client.ts'
-import { wsTransport, wsUrlFromLocation } from '../../renderer/src/api/ws-transport.ts'
+import type { Envelope } from '../../electron/contract.ts'
 
 type WebMode = Awaited<ReturnType<typeof startWebMode>>
 
@@ -93,49 +93,62 @@ describe('web mode', () => {
     expect(checkUpgrade(req('/other?token=abcd'), 'abcd', 1)).toMatchObject({ ok: false, status: 404 })
   })
 
-  it('runs contract calls end to end through the renderer transport', async () => {
-    // A browser always sends Origin; the ws package needs it spelled out.
-    const Impl = class extends WebSocket {
-      constructor(url: string) {
-        super(url, { origin })
+  it('runs contract calls end to end and pushes events', async () => {
+    const ws = new WebSocket(`ws://127.0.0.1:${web.server.port}/api?token=${web.server.token}`, { origin })
+    await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject))
+    const events: { event: string; payload: { state?: string } }[] = []
+    const answers = new Map<number, (e: Envelope<unknown>) => void>()
+    ws.on('message', (data) => {
+      const message = JSON.parse(String(data)) as {
+        id?: number
+        envelope?: Envelope<unknown>
+        event: string
+        payload: { state?: string }
       }
-    } as unknown as typeof globalThis.WebSocket
-    const url = wsUrlFromLocation({
-      protocol: 'http:',
-      host: `127.0.0.1:${web.server.port}`,
-      search: `?token=${web.server.token}`,
+      if (message.id !== undefined) answers.get(message.id)?.(message.envelope!)
+      else events.push(message)
     })
-    const transport = wsTransport({ url, WebSocketImpl: Impl })
-    const client = clientOver(transport)
+    let nextId = 1
+    const call = (op: string, args: unknown): Promise<Envelope<unknown>> =>
+      new Promise((resolve) => {
+        const id = nextId++
+        answers.set(id, resolve)
+        ws.send(JSON.stringify({ id, op, args }))
+      })
     try {
-      const info = await client.call('app/info', {})
-      expect(info).toEqual({ version: '0.1.0', mode: 'web', passwordsPersisted: false })
-      const status = await client.call('broker/status', {})
-      expect(status.state).toBe('running')
-
-      const statuses: string[] = []
-      const off = client.on('broker/status', (s) => statuses.push(s.state))
-      await client.call('topics/create', {
+      expect(await call('app/info', {})).toEqual({
+        ok: true,
+        value: { version: '0.1.0', mode: 'web', passwordsPersisted: false },
+      })
+      expect(await call('broker/status', {})).toMatchObject({ ok: true, value: { state: 'running' } })
+      expect(
+        await call('topics/create', {
+          cluster: 'bundled',
+          name: 'web-orders',
+          partitions: 2,
+          replicationFactor: 1,
+        }),
+      ).toEqual({
+        ok: true,
+        value: undefined,
+      })
+      const listed = (await call('topics/list', { cluster: 'bundled' })) as Envelope<
+        { name: string; partitions: number }[]
+      >
+      expect(listed.ok && listed.value.find((t) => t.name === 'web-orders')?.partitions).toBe(2)
+      const invalid = await call('topics/create', {
         cluster: 'bundled',
-        name: 'web-orders',
-        partitions: 2,
+        name: '',
+        partitions: 1,
         replicationFactor: 1,
       })
-      const topics = await client.call('topics/list', { cluster: 'bundled' })
-      expect(topics.find((t) => t.name === 'web-orders')?.partitions).toBe(2)
-
-      const error = await client
-        .call('topics/create', { cluster: 'bundled', name: '', partitions: 1, replicationFactor: 1 })
-        .catch((e: unknown) => e)
-      expect(error).toBeInstanceOf(StrataError)
-      expect((error as StrataError).code).toBe('invalid-argument')
-
-      const restarted = await client.call('broker/restart', {})
-      expect(restarted.state).toBe('running')
-      expect(statuses).toContain('stopping')
-      off()
+      expect(invalid).toMatchObject({ ok: false, error: { code: 'invalid-argument' } })
+      expect(await call('broker/restart', {})).toMatchObject({ ok: true, value: { state: 'running' } })
+      expect(events.filter((e) => e.event === 'broker/status').map((e) => e.payload.state)).toContain(
+        'stopping',
+      )
     } finally {
-      transport.close()
+      ws.close()
     }
   })
 })
