@@ -24,6 +24,7 @@ import {
   ATTR_COMPRESSION_MASK,
   ATTR_TIMESTAMP_LOG_APPEND,
   BATCH_HEADER_SIZE,
+  LOG_OVERHEAD,
   MAGIC_V2,
   OFF_ATTRIBUTES,
   OFF_BASE_TIMESTAMP,
@@ -158,6 +159,8 @@ export class PartitionLog {
   readonly #appendQueue = new SerialQueue()
   readonly #flushQueue = new SerialQueue()
   readonly #pendingDeletes = new Map<Segment, NodeJS.Timeout>()
+  /** Where recent fetches ended (next offset -> segment position), so sequential consumers skip the lookup. */
+  readonly #readHints = new Map<bigint, { segment: Segment; position: number; size: number }>()
   /** Filled by open(): what recovery did. */
   recovery: RecoverySummary = { segmentsRecovered: 0, truncatedBytes: 0, segmentsDropped: 0 }
 
@@ -384,30 +387,81 @@ export class PartitionLog {
     if (offset >= maxOffset) return result
     const segments = this.#segments
     try {
-      for (let i = this.#floorSegment(offset); i < segments.length; i++) {
+      const first = this.#floorSegment(offset)
+      // A consumer reading on from its last fetch: start where that fetch ended, no index lookup or scan.
+      const hint = this.#readHints.get(offset)
+      if (hint && hint.segment === segments[first] && hint.position < hint.segment.size) {
+        await this.#readAt(
+          hint.segment,
+          hint.position,
+          hint.size,
+          maxBytes,
+          opts.minOneMessage ?? false,
+          maxOffset,
+          result,
+        )
+        return result
+      }
+      for (let i = first; i < segments.length; i++) {
         const seg = segments[i] as Segment
         const batch = await seg.findBatch(offset)
         if (!batch) continue
         if (batch.lastOffset >= maxOffset) return result
-        const want = Math.max(maxBytes, opts.minOneMessage ? batch.size : 0)
-        const buf = await seg.read(batch.position, want)
-        let end = 0
-        while (end + BATCH_HEADER_SIZE <= buf.length) {
-          const size = batchSizeAt(buf, end)
-          if (size < BATCH_HEADER_SIZE || end + size > buf.length || lastOffsetAt(buf, end) >= maxOffset)
-            break
-          end += size
-        }
-        if (end > 0) {
-          result.records = buf.subarray(0, end)
-          result.firstOffset = batch.baseOffset
-        }
+        await this.#readAt(
+          seg,
+          batch.position,
+          batch.size,
+          maxBytes,
+          opts.minOneMessage ?? false,
+          maxOffset,
+          result,
+        )
         return result
       }
     } catch (err) {
       throw this.#readFailure(err)
     }
     return result
+  }
+
+  /**
+   * Reads whole batches from `position` of `seg` into `result`: up to maxBytes, or the first batch whatever its
+   * size with minOneMessage, stopping before any batch that reaches maxOffset. `firstSize` is the size of the
+   * batch at `position` when known (-1 otherwise).
+   */
+  async #readAt(
+    seg: Segment,
+    position: number,
+    firstSize: number,
+    maxBytes: number,
+    minOneMessage: boolean,
+    maxOffset: bigint,
+    result: ReadResult,
+  ): Promise<void> {
+    if (minOneMessage && firstSize < 0) {
+      const head = await seg.read(position, LOG_OVERHEAD)
+      if (head.length === LOG_OVERHEAD) firstSize = batchSizeAt(head, 0)
+    }
+    // LOG_OVERHEAD more bytes reveal the size of the batch after the window, for the next fetch's hint.
+    const window = Math.max(maxBytes, minOneMessage ? firstSize : 0)
+    const buf = await seg.read(position, window + LOG_OVERHEAD)
+    const limit = Math.min(buf.length, window)
+    let end = 0
+    while (end + BATCH_HEADER_SIZE <= limit) {
+      const size = batchSizeAt(buf, end)
+      if (size < BATCH_HEADER_SIZE || end + size > limit || lastOffsetAt(buf, end) >= maxOffset) break
+      end += size
+    }
+    if (end === 0) return
+    result.records = buf.subarray(0, end)
+    result.firstOffset = buf.readBigInt64BE(0)
+    let last = 0
+    for (let p = 0; p < end; p += batchSizeAt(buf, p)) last = p
+    const next = lastOffsetAt(buf, last) + 1n
+    if (this.#readHints.size >= READ_HINTS)
+      this.#readHints.delete(this.#readHints.keys().next().value as bigint)
+    const nextSize = buf.length - end >= LOG_OVERHEAD ? batchSizeAt(buf, end) : -1
+    this.#readHints.set(next, { segment: seg, position: position + end, size: nextSize })
   }
 
   /** Index of the segment holding `offset`: the last one whose base offset is <= offset (0 if none). */
@@ -788,6 +842,8 @@ export class PartitionLog {
 }
 
 const EMPTY = Buffer.alloc(0)
+/** Read hints kept per partition: about one per consumer reading it. */
+const READ_HINTS = 32
 
 /** LogAppendTime: the batch's max timestamp becomes the broker time, which changes the CRC. */
 function stampLogAppendTime(buf: Buffer, pos: number, size: number, time: bigint): void {

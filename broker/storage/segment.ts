@@ -77,18 +77,18 @@ export class Segment {
     this.offsetIndex = new OffsetIndex(baseOffset)
     this.timeIndex = new TimeIndex(baseOffset)
     this.lastModified = now
+    this.#setPaths()
   }
 
-  get logPath(): string {
-    return segmentFile(this.dir, this.baseOffset, LOG_SUFFIX) + this.#suffix
-  }
+  // Paths are computed once per name change: the append path reads them on every call.
+  logPath = ''
+  indexPath = ''
+  timeIndexPath = ''
 
-  get indexPath(): string {
-    return segmentFile(this.dir, this.baseOffset, INDEX_SUFFIX) + this.#suffix
-  }
-
-  get timeIndexPath(): string {
-    return segmentFile(this.dir, this.baseOffset, TIME_INDEX_SUFFIX) + this.#suffix
+  #setPaths(): void {
+    this.logPath = segmentFile(this.dir, this.baseOffset, LOG_SUFFIX) + this.#suffix
+    this.indexPath = segmentFile(this.dir, this.baseOffset, INDEX_SUFFIX) + this.#suffix
+    this.timeIndexPath = segmentFile(this.dir, this.baseOffset, TIME_INDEX_SUFFIX) + this.#suffix
   }
 
   get isEmpty(): boolean {
@@ -372,6 +372,7 @@ export class Segment {
     await this.closeHandles()
     const from = [this.logPath, this.indexPath, this.timeIndexPath]
     this.#suffix = suffix
+    this.#setPaths()
     const to = [this.logPath, this.indexPath, this.timeIndexPath]
     for (let i = 0; i < from.length; i++)
       await rename(from[i] as string, to[i] as string).catch(ignoreMissing)

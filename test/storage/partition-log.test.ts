@@ -123,6 +123,27 @@ describe('append and read', () => {
     await log.close()
   })
 
+  it('continues sequential fetches from where the last one ended, with the same bounds', async () => {
+    const log = await openLog()
+    for (let i = 0; i < 6; i++) await log.append(await batchOf(2, { valueBytes: 200, prefix: `q${i}` }))
+    const first = await log.read(0n, 10, { minOneMessage: true })
+    expect(first.firstOffset).toBe(0n)
+    // From offset 2 (where the last fetch ended): bounds and minOneMessage apply exactly as without the hint.
+    expect((await log.read(2n, 10)).records.length).toBe(0)
+    const one = await log.read(2n, 10, { minOneMessage: true })
+    expect([...iterateBatches(one.records)].map((b) => b.baseOffset)).toEqual([2n])
+    expect((await log.read(4n, 1 << 20, { maxOffset: 5n })).records.length).toBe(0)
+    const bounded = await log.read(4n, 1 << 20, { maxOffset: 8n })
+    expect([...iterateBatches(bounded.records)].map((b) => b.baseOffset)).toEqual([4n, 6n])
+    const rest = await log.read(8n, 1 << 20)
+    expect([...iterateBatches(rest.records)].map((b) => b.baseOffset)).toEqual([8n, 10n])
+    expect((await log.read(12n, 1 << 20)).records.length).toBe(0)
+    // After new appends, a fetch at the old end finds them.
+    await log.append(await batchOf(1))
+    expect((await log.read(12n, 1 << 20)).firstOffset).toBe(12n)
+    await log.close()
+  })
+
   it('rejects oversized and malformed input without writing anything', async () => {
     const log = await openLog({ 'max.message.bytes': '200' })
     await expect(log.append(await batchOf(3, { valueBytes: 200 }))).rejects.toBeInstanceOf(
