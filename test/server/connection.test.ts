@@ -124,3 +124,45 @@ describe('connection', () => {
     c.close()
   })
 })
+
+describe('limits', () => {
+  it('pauses a client that does not read and still answers everything in order', async () => {
+    const c = await RawClient.connect(broker.port)
+    const n = 1500
+    const frames: Buffer[] = []
+    for (let i = 0; i < n; i++) frames.push(apiVersions(i))
+    // More requests than queued.max.requests (500) in flight: the broker stops reading, then resumes.
+    c.send(Buffer.concat(frames))
+    for (let i = 0; i < n; i++) {
+      expect(RawClient.parse(await c.next(), 18, 3).correlationId).toBe(i)
+    }
+    c.close()
+  })
+
+  it('refuses connections above max.connections', async () => {
+    const small = await startBroker({ config: { 'max.connections': '2' } })
+    try {
+      const a = await RawClient.connect(small.port)
+      const b = await RawClient.connect(small.port)
+      a.send(apiVersions(1))
+      await a.next()
+      b.send(apiVersions(1))
+      await b.next()
+      const c = await RawClient.connect(small.port)
+      await c.closed
+      a.close()
+      await a.closed
+      // A slot is free again once a connection has gone (the broker notices its close).
+      for (;;) {
+        const d = await RawClient.connect(small.port)
+        d.send(apiVersions(9))
+        const got = await Promise.race([d.next().then(() => true), d.closed.then(() => false)])
+        d.close()
+        if (got) break
+      }
+      b.close()
+    } finally {
+      await small.stop()
+    }
+  })
+})
