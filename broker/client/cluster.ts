@@ -12,7 +12,7 @@ export async function describeCluster(client: ClusterClient): Promise<ClusterOve
     })
     const apis = await admin.listApis()
     let partitionCount = 0
-    for (const topic of metadata.topics.values()) partitionCount += topic.partitionsCount
+    for (const topic of metadata.topics.values()) partitionCount += topic?.partitionsCount ?? 0
     return {
       clusterId: metadata.id,
       controllerId: metadata.controllerId,

@@ -91,6 +91,7 @@ export function toAdminError(error: unknown): AdminError {
     return new AdminError('timeout', message)
   if (codes.includes('PLT_KFK_NETWORK') || codes.some((c) => /^E[A-Z]+$/.test(c)))
     return new AdminError('connection', message)
-  if (codes.includes('PLT_KFK_USER')) return new AdminError('invalid-argument', message)
+  if (codes.includes('PLT_KFK_USER'))
+    return new AdminError(/unknown topic/i.test(message) ? 'not-found' : 'invalid-argument', message)
   return new AdminError('internal', message)
 }
