@@ -1,64 +1,60 @@
 // Kafka's metadata record value format (MetadataRecordSerde): unsigned varint frame version (1),
 // unsigned varint record type (the schema's apiKey), unsigned varint record version, then the record
-// body in the schema's flexible encoding. Unknown record types decode to null so a newer log can be read.
+// body in the schema's encoding (the generated codecs). Unknown record types decode to null so a log
+// written by a newer broker can still be read.
+import { decodeConfigRecord, encodeConfigRecord } from '../protocol/generated/config-record.ts'
+import { decodePartitionRecord, encodePartitionRecord } from '../protocol/generated/partition-record.ts'
+import {
+  decodeRemoveTopicRecord,
+  encodeRemoveTopicRecord,
+} from '../protocol/generated/remove-topic-record.ts'
+import { decodeTopicRecord, encodeTopicRecord } from '../protocol/generated/topic-record.ts'
+import { ProtocolError } from '../protocol/primitives/errors.ts'
 import { Reader } from '../protocol/primitives/reader.ts'
 import { Writer } from '../protocol/primitives/writer.ts'
 import { RecordType, type MetadataRecord } from './records.ts'
 
 const FRAME_VERSION = 1
-
-function skipTaggedFields(r: Reader): void {
-  const n = r.unsignedVarint()
-  for (let i = 0; i < n; i++) {
-    r.unsignedVarint()
-    r.raw(r.unsignedVarint())
-  }
-}
-
-function int32Array(w: Writer, values: readonly number[]): void {
-  w.arrayLength(true, values.length)
-  for (const v of values) w.int32(v)
-}
-
-function readInt32Array(r: Reader): number[] {
-  const n = r.arrayLength(true, false, 4)
-  const out: number[] = []
-  for (let i = 0; i < n; i++) out.push(r.int32())
-  return out
-}
+/** Record versions this broker writes (the oldest that carries every field it uses). */
+const WRITE_VERSION = 0
 
 export function encodeMetadataRecord(rec: MetadataRecord): Buffer {
   const w = new Writer(64)
   w.unsignedVarint(FRAME_VERSION)
   w.unsignedVarint(rec.type)
-  w.unsignedVarint(0)
+  w.unsignedVarint(WRITE_VERSION)
   switch (rec.type) {
     case RecordType.TOPIC:
-      w.compactString(rec.name)
-      w.uuid(rec.topicId)
+      encodeTopicRecord(w, { name: rec.name, topicId: rec.topicId }, WRITE_VERSION)
       break
     case RecordType.PARTITION:
-      w.int32(rec.partitionId)
-      w.uuid(rec.topicId)
-      int32Array(w, rec.replicas)
-      int32Array(w, rec.isr)
-      int32Array(w, [])
-      int32Array(w, [])
-      w.int32(rec.leader)
-      w.int32(rec.leaderEpoch)
-      w.int32(rec.partitionEpoch)
+      encodePartitionRecord(
+        w,
+        {
+          partitionId: rec.partitionId,
+          topicId: rec.topicId,
+          replicas: rec.replicas,
+          isr: rec.isr,
+          removingReplicas: [],
+          addingReplicas: [],
+          leader: rec.leader,
+          leaderEpoch: rec.leaderEpoch,
+          partitionEpoch: rec.partitionEpoch,
+        },
+        WRITE_VERSION,
+      )
       break
     case RecordType.CONFIG:
-      w.int8(rec.resourceType)
-      w.compactString(rec.resourceName)
-      w.compactString(rec.name)
-      w.compactNullableString(rec.value)
+      encodeConfigRecord(
+        w,
+        { resourceType: rec.resourceType, resourceName: rec.resourceName, name: rec.name, value: rec.value },
+        WRITE_VERSION,
+      )
       break
     case RecordType.REMOVE_TOPIC:
-      w.uuid(rec.topicId)
+      encodeRemoveTopicRecord(w, { topicId: rec.topicId }, WRITE_VERSION)
       break
   }
-  w.unsignedVarint(0)
   return w.toBuffer()
 }
 
@@ -66,46 +62,40 @@ export function encodeMetadataRecord(rec: MetadataRecord): Buffer {
 export function decodeMetadataRecord(value: Buffer): MetadataRecord | null {
   const r = new Reader(value)
   const frame = r.unsignedVarint()
-  if (frame !== FRAME_VERSION) throw new Error(`unknown metadata frame version ${frame}`)
+  if (frame !== FRAME_VERSION) throw new ProtocolError('invalid', `unknown metadata frame version ${frame}`)
   const type = r.unsignedVarint()
   const version = r.unsignedVarint()
-  let rec: MetadataRecord
   switch (type) {
-    case RecordType.TOPIC:
-      rec = { type, name: r.compactString(), topicId: r.uuid() }
-      break
-    case RecordType.PARTITION: {
-      const partitionId = r.int32()
-      const topicId = r.uuid()
-      const replicas = readInt32Array(r)
-      const isr = readInt32Array(r)
-      readInt32Array(r)
-      readInt32Array(r)
-      const leader = r.int32()
-      const leaderEpoch = r.int32()
-      const partitionEpoch = r.int32()
-      if (version >= 1) {
-        const n = r.arrayLength(true, false, 16)
-        for (let i = 0; i < n; i++) r.uuid()
-      }
-      rec = { type, partitionId, topicId, replicas, isr, leader, leaderEpoch, partitionEpoch }
-      break
+    case RecordType.TOPIC: {
+      const t = decodeTopicRecord(r, version)
+      return { type, name: t.name, topicId: t.topicId }
     }
-    case RecordType.CONFIG:
-      rec = {
+    case RecordType.PARTITION: {
+      const p = decodePartitionRecord(r, version)
+      return {
         type,
-        resourceType: r.int8(),
-        resourceName: r.compactString(),
-        name: r.compactString(),
-        value: r.compactNullableString(),
+        partitionId: p.partitionId,
+        topicId: p.topicId,
+        replicas: p.replicas,
+        isr: p.isr,
+        leader: p.leader,
+        leaderEpoch: p.leaderEpoch,
+        partitionEpoch: p.partitionEpoch,
       }
-      break
+    }
+    case RecordType.CONFIG: {
+      const c = decodeConfigRecord(r, version)
+      return {
+        type,
+        resourceType: c.resourceType,
+        resourceName: c.resourceName,
+        name: c.name,
+        value: c.value,
+      }
+    }
     case RecordType.REMOVE_TOPIC:
-      rec = { type, topicId: r.uuid() }
-      break
+      return { type, topicId: decodeRemoveTopicRecord(r, version).topicId }
     default:
       return null
   }
-  skipTaggedFields(r)
-  return rec
 }
