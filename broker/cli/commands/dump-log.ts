@@ -6,6 +6,7 @@
 import { stat } from 'node:fs/promises'
 import path from 'node:path'
 import { decodePayload } from '../../client/decode.ts'
+import { AdminError } from '../../client/errors.ts'
 import { MAGIC_V2 } from '../../protocol/records/batch-header.ts'
 import { decodeControlRecord, readBatchRecords, type DecodedRecord } from '../../protocol/records/records.ts'
 import {
@@ -247,9 +248,7 @@ class Dumper {
     try {
       info = await stat(target)
     } catch (error) {
-      throw new UsageError(
-        `cannot read ${target}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
-      )
+      throw new AdminError('not-found', `cannot read ${target}: ${(error as Error).message}`)
     }
     if (info.isDirectory()) {
       const segments = await listSegments(target)
