@@ -5,6 +5,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { promisify } from 'node:util'
 import { describe, expect, it } from 'vitest'
+import { isLoopback } from '../../broker/server/broker.ts'
 import { startBroker } from '../helpers/broker-process.ts'
 
 const run = promisify(execFile)
@@ -67,5 +68,18 @@ describe('strata broker', () => {
     expect(second.code).toBe(1)
     expect(second.stderr).toContain('in use by another broker')
     await b.stop()
+  })
+
+  it.skipIf(!fs.existsSync('/usr/bin/node'))(
+    'runs under an older system node by re-executing with the project Node',
+    async () => {
+      const { stdout } = await run('/usr/bin/node', [LAUNCHER, 'broker', '--help'])
+      expect(stdout).toContain('usage: strata broker')
+    },
+  )
+
+  it('knows which hosts are loopback', () => {
+    expect(['127.0.0.1', '127.1.2.3', 'localhost', '::1'].every(isLoopback)).toBe(true)
+    expect(['0.0.0.0', '::', '192.168.1.5', 'example.com'].some(isLoopback)).toBe(false)
   })
 })
