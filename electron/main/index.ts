@@ -38,7 +38,11 @@ const openExternal = async (url: string): Promise<void> => {
 
 function createWindow(): BrowserWindow {
   const win = new BrowserWindow(windowOptions(join(here, '../preload/index.cjs')))
-  win.on('ready-to-show', () => win.show())
+  win.on('ready-to-show', () => {
+    win.show()
+    // One line for launch scripts and the desktop smoke test to wait for.
+    process.stdout.write('strata window ready\n')
+  })
   win.webContents.on('will-navigate', (event, url) => {
     if (shouldPreventNavigation(url, location)) event.preventDefault()
   })
