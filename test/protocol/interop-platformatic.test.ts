@@ -178,29 +178,29 @@ describe('requests from @platformatic/kafka decode with the generated codecs', (
   })
 
   it('Fetch v12 and v17 (tagged replica directory id)', () => {
-    const partitions = [
-      {
-        partition: 1,
-        currentLeaderEpoch: 4,
-        fetchOffset: 100n,
-        lastFetchedEpoch: -1,
-        partitionMaxBytes: 1 << 20,
-      },
-    ]
+    const partition = {
+      partition: 1,
+      currentLeaderEpoch: 4,
+      fetchOffset: 100n,
+      lastFetchedEpoch: -1,
+      partitionMaxBytes: 1 << 20,
+    }
+
+    const partitions = [partition]
     const f12 = // their v12 builder takes the topic name in topicId
-    (
-      fetchV12.createRequest(
-        500,
-        1,
-        52428800,
-        0,
-        0,
-        -1,
-        [{ topicId: 't', partitions }],
-        [],
-        '',
-      ) as TheirWriter
-    ).buffer
+      (
+        fetchV12.createRequest(
+          500,
+          1,
+          52428800,
+          0,
+          0,
+          -1,
+          [{ topicId: 't', partitions }],
+          [],
+          '',
+        ) as TheirWriter
+      ).buffer
     expect(decodeRequest(1, 12, f12)).toMatchObject({
       maxWaitMs: 500,
       minBytes: 1,
@@ -219,7 +219,7 @@ describe('requests from @platformatic/kafka decode with the generated codecs', (
         1,
         7,
         2,
-        [{ topicId: TOPIC_ID, partitions: [{ ...partitions[0], replicaDirectoryId: dir }] }],
+        [{ topicId: TOPIC_ID, partitions: [{ ...partition, replicaDirectoryId: dir }] }],
         [],
         'rack',
       ) as TheirWriter
