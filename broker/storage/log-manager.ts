@@ -22,6 +22,7 @@ import {
   LOG_START_OFFSET_CHECKPOINT,
   RECOVERY_POINT_CHECKPOINT,
   checkpointKey,
+  formatCheckpoint,
   readCheckpoint,
   syncDir,
   writeCheckpoint,
@@ -76,6 +77,7 @@ export class LogManager {
   readonly #report: (message: string) => void
   #background: Promise<unknown> = Promise.resolve()
   #closed = false
+  #lastCheckpoints = ''
 
   private constructor(dataDir: string, opts: LogManagerOptions, clean: boolean) {
     this.dataDir = dataDir
@@ -105,7 +107,7 @@ export class LogManager {
       const tp = parseLogDirName(name)
       if (!tp || ignore.has(tp.topic) || !statSync(path).isDirectory()) continue
       const key = checkpointKey(tp.topic, tp.partition)
-      const log = await PartitionLog.open({
+      const logOpts = {
         ...tp,
         dir: path,
         config: opts.topicConfig?.(tp.topic) ?? mgr.defaults,
@@ -115,7 +117,16 @@ export class LogManager {
         cleanShutdown: clean,
         now: mgr.#now,
         log: mgr.#report,
-      })
+      }
+      let log: PartitionLog
+      try {
+        log = await PartitionLog.open(logOpts)
+      } catch (err) {
+        // One unreadable partition must not keep the broker down: it stays offline, the others serve.
+        const cause = err instanceof Error ? err : new Error(String(err))
+        mgr.#report(`${name} could not be opened and is offline: ${cause.message}`)
+        log = PartitionLog.offline(logOpts, cause)
+      }
       mgr.#logs.set(key, { ...tp, log })
     }
     // The marker only speaks for the shutdown before this open.
@@ -259,12 +270,15 @@ export class LogManager {
     const recovery: CheckpointEntry[] = []
     const starts: CheckpointEntry[] = []
     for (const e of this.partitions()) {
-      if (e.log.offline) continue
       recovery.push({ topic: e.topic, partition: e.partition, offset: e.log.recoveryPoint })
       starts.push({ topic: e.topic, partition: e.partition, offset: e.log.logStartOffset })
     }
+    // Unchanged checkpoints are not rewritten: an idle broker does no disk writes.
+    const text = formatCheckpoint(recovery) + formatCheckpoint(starts)
+    if (text === this.#lastCheckpoints) return
     await writeCheckpoint(join(this.dataDir, RECOVERY_POINT_CHECKPOINT), recovery)
     await writeCheckpoint(join(this.dataDir, LOG_START_OFFSET_CHECKPOINT), starts)
+    this.#lastCheckpoints = text
   }
 
   /**

@@ -182,6 +182,19 @@ export class PartitionLog {
     return log
   }
 
+  /**
+   * A log that could not be opened (unreadable directory, I/O error): it stays offline, so the broker answers
+   * KAFKA_STORAGE_ERROR for this partition while the others serve normally.
+   */
+  static offline(opts: PartitionLogOptions, cause: Error): PartitionLog {
+    const log = new PartitionLog(opts)
+    log.#failure = cause
+    // Checkpoints keep what they knew about this partition.
+    log.#recoveryPoint = opts.recoveryPoint ?? 0n
+    log.#logStartOffset = opts.logStartOffset ?? 0n
+    return log
+  }
+
   get config(): LogConfig {
     return this.#config
   }

@@ -138,3 +138,29 @@ describe('LogManager', () => {
     await m.close()
   })
 })
+
+describe('LogManager with a broken partition', () => {
+  it('keeps an unreadable partition offline and serves the others', async () => {
+    const m = await LogManager.open(root)
+    await (await m.createLog('ok', 0)).append(await batchOf(2))
+    await (await m.createLog('bad', 0)).append(await batchOf(2))
+    await m.close()
+    // The .log of bad-0 becomes a directory: reading it fails at open.
+    const { rmSync } = await import('node:fs')
+    rmSync(join(root, 'bad-0', '00000000000000000000.log'))
+    mkdirSync(join(root, 'bad-0', '00000000000000000000.log'))
+    rmSync(join(root, 'bad-0', '00000000000000000000.index'))
+    const messages: string[] = []
+    const again = await LogManager.open(root, { log: (msg) => messages.push(msg) })
+    const bad = again.getLog('bad', 0)!
+    expect(bad.offline).toBe(true)
+    await expect(bad.read(0n, 100)).rejects.toMatchObject({ errorCode: 56 })
+    await expect(bad.append(await batchOf(1))).rejects.toMatchObject({ errorCode: 56 })
+    expect(messages.some((msg) => msg.includes('bad-0'))).toBe(true)
+    expect((await again.getLog('ok', 0)!.append(await batchOf(1))).baseOffset).toBe(2n)
+    await again.close()
+    // No clean-shutdown marker while a partition is offline: the next start recovers.
+    expect(existsSync(join(root, CLEAN_SHUTDOWN_MARKER))).toBe(false)
+    expect(readFileSync(join(root, 'recovery-point-offset-checkpoint'), 'utf8')).toContain('bad 0 2')
+  })
+})
