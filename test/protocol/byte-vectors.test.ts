@@ -218,4 +218,30 @@ describe('known byte vectors', () => {
       endOffset: 7n,
     })
   })
+
+  it('request headers: v0 for ControlledShutdown v0, v1 for unknown API keys, tagged fields skipped in v2', () => {
+    const v0 = new Reader(hex('0007 0000 00000003 ffffffff'))
+    expect(decodeRequestHeader(v0)).toEqual({
+      apiKey: 7,
+      apiVersion: 0,
+      correlationId: 3,
+      clientId: null,
+      headerVersion: 0,
+    })
+    expect(v0.remaining).toBe(4)
+
+    const unknown = new Reader(hex('7fff 0000 00000004 0001 61'))
+    expect(decodeRequestHeader(unknown)).toMatchObject({ apiKey: 32767, clientId: 'a', headerVersion: 1 })
+
+    const tagged = new Reader(hex('0003 000c 00000005 0000 01 07 02 abcd ee'))
+    expect(decodeRequestHeader(tagged)).toMatchObject({
+      apiKey: 3,
+      apiVersion: 12,
+      clientId: '',
+      headerVersion: 2,
+    })
+    expect(tagged.remaining).toBe(1)
+
+    expect(written((w) => encodeResponseHeader(w, 6, 1))).toBe('0000000600')
+  })
 })
