@@ -18,8 +18,10 @@ import {
   BATCH_HEADER_SIZE,
   COMPRESSION_NAMES,
   LOG_OVERHEAD,
+  OFF_ATTRIBUTES,
   OFF_BATCH_LENGTH,
   OFF_CRC,
+  OFF_PRODUCER_ID,
   OFF_RECORD_COUNT,
   computeBatchCrc,
 } from '../protocol/records/batch-header.ts'
@@ -85,6 +87,12 @@ export async function compactLog(
     }
   }
 
+  // Kafka keeps an empty batch when compaction removes every record of a producer's last batch, so that
+  // the producer's sequence survives (producer state is rebuilt from batch headers).
+  const lastBatchOfProducer = new Map<bigint, bigint>()
+  for await (const b of log.batchHeaders(log.logStartOffset))
+    if (b.producerId >= 0n) lastBatchOfProducer.set(b.producerId, b.baseOffset)
+
   const result: CompactionResult = {
     topic: log.topic,
     partition: log.partition,
@@ -96,7 +104,13 @@ export async function compactLog(
   const tombstoneHorizon = now - cfg.deleteRetentionMs
   for (const seg of cleanable) {
     const cleanedPath = segmentFile(seg.dir, seg.baseOffset, LOG_SUFFIX + CLEANED_SUFFIX)
-    const { bytes, removed } = await writeCleaned(seg, cleanedPath, latest, tombstoneHorizon)
+    const { bytes, removed } = await writeCleaned(
+      seg,
+      cleanedPath,
+      latest,
+      tombstoneHorizon,
+      lastBatchOfProducer,
+    )
     if (removed === 0) {
       await rm(cleanedPath, { force: true })
       continue
@@ -139,6 +153,7 @@ async function writeCleaned(
   path: string,
   latest: Map<string, bigint>,
   tombstoneHorizon: number,
+  lastBatchOfProducer: Map<bigint, bigint>,
 ): Promise<{ bytes: number; removed: number }> {
   const fh = await open(path, 'w')
   let written = 0
@@ -146,7 +161,7 @@ async function writeCleaned(
   const keepTombstones = seg.largestTimestamp > tombstoneHorizon
   try {
     for await (const { buf, pos, size } of batchesWithData(seg)) {
-      const out = await cleanBatch(buf, pos, size, latest, keepTombstones)
+      const out = await cleanBatch(buf, pos, size, latest, keepTombstones, lastBatchOfProducer)
       removed += out.removed
       if (!out.batch) continue
       await fh.write(out.batch, 0, out.batch.length, written)
@@ -170,6 +185,7 @@ async function cleanBatch(
   size: number,
   latest: Map<string, bigint>,
   keepTombstones: boolean,
+  lastBatchOfProducer: Map<bigint, bigint>,
 ): Promise<CleanedBatch> {
   const whole = buf.subarray(pos, pos + size)
   const attrs = attributesAt(buf, pos)
@@ -192,7 +208,11 @@ async function cleanBatch(
     else kept.push(records.subarray(r.start, r.end))
   }
   if (removed === 0) return { batch: whole, removed: 0 }
-  if (kept.length === 0) return { batch: null, removed }
+  if (kept.length === 0) {
+    const producerId = buf.readBigInt64BE(pos + OFF_PRODUCER_ID)
+    if (producerId < 0n || lastBatchOfProducer.get(producerId) !== base) return { batch: null, removed }
+    return { batch: emptyBatch(whole), removed }
+  }
   // Same base offset, timestamps and lastOffsetDelta (the batch keeps its offset range); fewer records.
   const codec = COMPRESSION_NAMES[attrs & ATTR_COMPRESSION_MASK] ?? 'none'
   const payload = await compress(codec, Buffer.concat(kept))
@@ -203,6 +223,16 @@ async function cleanBatch(
   out.writeInt32BE(kept.length, OFF_RECORD_COUNT)
   out.writeUInt32BE(computeBatchCrc(out, 0, out.length), OFF_CRC)
   return { batch: out, removed }
+}
+
+/** The header of `batch` alone: no records, no compression, same offsets and producer fields. */
+function emptyBatch(batch: Buffer): Buffer {
+  const out = Buffer.from(batch.subarray(0, BATCH_HEADER_SIZE))
+  out.writeInt32BE(BATCH_HEADER_SIZE - LOG_OVERHEAD, OFF_BATCH_LENGTH)
+  out.writeInt16BE(out.readInt16BE(OFF_ATTRIBUTES) & ~ATTR_COMPRESSION_MASK, OFF_ATTRIBUTES)
+  out.writeInt32BE(0, OFF_RECORD_COUNT)
+  out.writeUInt32BE(computeBatchCrc(out, 0, out.length), OFF_CRC)
+  return out
 }
 
 /** The uncompressed records section of a batch, or null when it cannot be inflated safely (kept as is). */

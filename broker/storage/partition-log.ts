@@ -823,6 +823,8 @@ export class PartitionLog {
         }
       }
       if (!segment.isEmpty) prevLast = segment.nextOffset - 1n
+      // A recovered older segment gets its final time index entry, as at a roll.
+      if (next !== undefined) await segment.onBecomeInactive()
       this.#segments.push(segment)
     }
     // Drop empty segments other than the last (left by a crash during a roll).

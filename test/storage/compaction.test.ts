@@ -214,3 +214,33 @@ describe('compaction', () => {
     expect(existsSync(join(root, 'data', 'compacted-0'))).toBe(true)
   })
 })
+
+describe('compaction and idempotent producers', () => {
+  it("keeps an empty batch for a producer's last batch whose records were all superseded", async () => {
+    const log = await open()
+    const idem = (seq: number, value: string) =>
+      buildRecordBatch({
+        records: [{ key: 'k', value, timestamp: NOW - 1000 }],
+        producerId: 5n,
+        producerEpoch: 0,
+        baseSequence: seq,
+      })
+    await log.append(await idem(0, 'a'))
+    await log.append(await idem(1, 'b'))
+    await put(log, [['k', 'plain']])
+    await log.roll()
+    await compactLog(log, NOW, { force: true })
+    const headers = []
+    for await (const b of log.batchHeaders(0n)) headers.push(b)
+    // Offset 0 is gone; offset 1 (the producer's last batch) stays as an empty batch with its sequence.
+    expect(headers.map((h) => [h.baseOffset, h.recordCount, h.producerId])).toEqual([
+      [1n, 0, 5n],
+      [2n, 1, -1n],
+    ])
+    expect((await all(log)).map((r) => r.value)).toEqual(['plain'])
+    await log.close()
+    const again = await open({}, false)
+    expect(again.logEndOffset).toBe(3n)
+    await again.close()
+  })
+})
