@@ -8,7 +8,7 @@ import { Reader } from '../../broker/protocol/primitives/reader.ts'
 import { Writer } from '../../broker/protocol/primitives/writer.ts'
 import { MessageArbitraries, loadCodec } from './arbitraries.ts'
 
-const RUNS = 12
+const RUNS = 10
 
 describe.each(['request', 'response', 'header', 'data', 'metadata'] as const)('%s round trips', (kind) => {
   const messages = MESSAGE_META.filter((m) => m.kind === kind)
