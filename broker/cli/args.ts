@@ -53,15 +53,27 @@ type ConnectionValues = {
 
 /** parseArgs with the connection options added; unknown options and bad values become UsageErrors. */
 export function parseCommandArgs<T extends ParseArgsOptionsConfig>(argv: string[], options: T) {
+  const all: ParseArgsOptionsConfig = { ...CONNECTION_OPTIONS, ...options }
+  // parseArgs refuses `--shift-by -10` as ambiguous; a negative number after a valued option is its value.
+  const args: string[] = []
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] as string
+    const next = argv[i + 1]
+    const valued = a.startsWith('--') && all[a.slice(2)]?.type === 'string'
+    if (valued && next !== undefined && /^-\d+$/.test(next)) {
+      args.push(`${a}=${next}`)
+      i++
+    } else args.push(a)
+  }
   try {
     return parseArgs({
-      args: argv,
+      args,
       options: { ...CONNECTION_OPTIONS, ...options },
       allowPositionals: true,
       strict: true,
     })
   } catch (error) {
-    throw new UsageError((error as Error).message)
+    throw new UsageError((error as Error).message.replace(/\s*\n\s*/g, ' '))
   }
 }
 

@@ -55,3 +55,14 @@ export function cli(args: string[], opts: CliOptions = {}): Promise<CliResult> {
 export function oneLine(stderr: string): boolean {
   return stderr.trimEnd().split('\n').length === 1
 }
+
+/** The names of the APIs the broker serves (ApiVersions), to test what it supports at the time. */
+export async function brokerApis(bootstrap: string): Promise<Set<string>> {
+  const { Admin } = await import('@platformatic/kafka')
+  const admin = new Admin({ clientId: 'strata-cli-test', bootstrapBrokers: [bootstrap], retries: 0 })
+  try {
+    return new Set((await admin.listApis()).map((a) => a.name))
+  } finally {
+    await admin.close()
+  }
+}
