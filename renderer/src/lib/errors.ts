@@ -6,6 +6,10 @@ export interface ErrorInfo {
 
 const HINTS: [RegExp, string][] = [
   [
+    /Unsupported API|UNSUPPORTED_VERSION/i,
+    'This cluster does not offer this feature (its brokers lack the API or version).',
+  ],
+  [
     /ECONNREFUSED|connect|unreachable|not connected|closed/i,
     'Check that the broker is running (Connections) and reachable.',
   ],

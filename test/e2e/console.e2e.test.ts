@@ -1,0 +1,124 @@
+// The console in Chromium against web mode with a real bundled broker: topics, produce, browse,
+// segments and consumer-group offset reset, as a person would use them.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { Kafka, logLevel } from 'kafkajs'
+import type { Page } from 'playwright-core'
+import { startConsole, type ConsoleHarness } from './support/console-harness.ts'
+import { AppPage } from './pages/app.page.ts'
+import { TopicsPage } from './pages/topics.page.ts'
+import { TopicDetailPage } from './pages/topic-detail.page.ts'
+import { GroupsPage } from './pages/groups.page.ts'
+
+describe('console (web mode, bundled broker)', () => {
+  let harness: ConsoleHarness
+  let page: Page
+  let app: AppPage
+
+  beforeAll(async () => {
+    harness = await startConsole()
+    page = await harness.newPage()
+    app = new AppPage(page, harness.url)
+    await app.open()
+  }, 180_000)
+
+  afterAll(async () => {
+    await harness?.stop()
+  })
+
+  it('creates a topic, checking the name as it is typed', async () => {
+    const topics = new TopicsPage(page)
+    await app.go('Topics')
+    expect(await topics.nameMessage('bad name!')).toMatch(/Only letters/)
+    await topics.createTopic('e2e.orders', 3)
+    await topics.filter('e2e.orders')
+    await topics.row('e2e.orders').waitFor()
+    expect(await topics.row('e2e.orders').textContent()).toContain('3')
+    await app.screenshot('topics-created')
+  })
+
+  it('produces a message and finds it in the message browser', async () => {
+    const topics = new TopicsPage(page)
+    const detail = new TopicDetailPage(page)
+    await topics.open('e2e.orders')
+    await detail.tab('Messages')
+    const result = await detail.produce({
+      key: 'order-42',
+      value: '{"id":42,"note":"<b>not html</b>"}',
+      header: ['source', 'e2e'],
+    })
+    expect(result).toMatch(/Written to partition \d+ at offset 0/)
+    await detail.read({ start: 'Oldest (beginning)' })
+    await detail.waitForLoaded(1)
+    await detail.search('order-42')
+    await detail.messageRow('order-42').waitFor()
+    await detail.openMessage('order-42')
+    expect(await detail.valueContent().textContent()).toContain('"note": "<b>not html</b>"')
+    expect(await page.locator('[aria-label="Value content"] b').count()).toBe(0)
+    await app.screenshot('message-browser')
+  })
+
+  it('shows the message in the segments tab with valid CRCs', async () => {
+    const detail = new TopicDetailPage(page)
+    await detail.tab('Partitions')
+    const partitionWithData = await detail
+      .partitionsTable()
+      .getByRole('row')
+      .evaluateAll((rows) => {
+        for (const row of rows) {
+          const cells = [...row.querySelectorAll('td')].map((c) => c.textContent?.trim() ?? '')
+          if (cells.length && cells[6] === '1') return Number(cells[0])
+        }
+        return 0
+      })
+    await detail.tab('Segments')
+    await page.getByLabel('Partition').selectOption(String(partitionWithData))
+    await detail.segmentsTable().waitFor()
+    await detail.inspectFirstSegment()
+    await expect.poll(() => detail.crcStatus().textContent()).toMatch(/All 1 CRCs valid/)
+    expect(await detail.batchesTable().getByRole('row').count()).toBe(2)
+    await app.screenshot('segments')
+  })
+
+  it('resets a consumer group through the preview dialog', async () => {
+    const kafka = new Kafka({ clientId: 'e2e', brokers: [harness.bootstrap], logLevel: logLevel.NOTHING })
+    const producer = kafka.producer()
+    await producer.connect()
+    await producer.send({
+      topic: 'e2e.orders',
+      messages: Array.from({ length: 9 }, (_, i) => ({ key: `k${i}`, value: `v${i}` })),
+    })
+    await producer.disconnect()
+    const consumer = kafka.consumer({ groupId: 'e2e-billing' })
+    await consumer.connect()
+    await consumer.subscribe({ topic: 'e2e.orders', fromBeginning: true })
+    let seen = 0
+    await new Promise<void>((resolve, reject) => {
+      consumer
+        .run({
+          eachMessage: async () => {
+            if (++seen === 10) resolve()
+          },
+        })
+        .catch(reject)
+    })
+    await consumer.commitOffsets([]).catch(() => undefined)
+    await consumer.disconnect()
+
+    const groups = new GroupsPage(page)
+    await app.go('Consumer groups')
+    await groups.open('e2e-billing')
+    await groups.offsetsTable().waitFor()
+    await groups.previewReset('Earliest')
+    expect(await groups.previewRows().count()).toBe(4)
+    await app.screenshot('reset-preview')
+    await groups.applyReset()
+    await groups.closeReset()
+    const committed = () =>
+      groups
+        .offsetsTable()
+        .getByRole('row')
+        .evaluateAll((rows) => rows.slice(1).map((r) => r.querySelectorAll('td')[2]?.textContent?.trim()))
+    await expect.poll(committed, { timeout: 20_000 }).toEqual(['0', '0', '0'])
+    await app.screenshot('group-after-reset')
+  })
+})

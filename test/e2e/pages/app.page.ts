@@ -1,0 +1,36 @@
+// The console shell: open it, move between views, save screenshots.
+import path from 'node:path'
+import type { Page } from 'playwright-core'
+import { SCREENSHOTS } from '../support/console-harness.ts'
+
+export class AppPage {
+  readonly page: Page
+  readonly url: string
+
+  constructor(page: Page, url: string) {
+    this.page = page
+    this.url = url
+  }
+
+  async open(route = '/overview'): Promise<void> {
+    await this.page.goto(`${this.url}#${route}`)
+    await this.page.getByRole('navigation', { name: 'Main' }).waitFor()
+  }
+
+  async go(
+    view: 'Overview' | 'Topics' | 'Consumer groups' | 'Quotas' | 'ACLs' | 'Connections',
+  ): Promise<void> {
+    await this.page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: view }).click()
+    await this.page.getByRole('heading', { level: 1, name: view }).waitFor()
+  }
+
+  async screenshot(name: string): Promise<string> {
+    const file = path.join(SCREENSHOTS, `${name}.png`)
+    await this.page.screenshot({ path: file })
+    return file
+  }
+
+  alert() {
+    return this.page.getByRole('alert')
+  }
+}

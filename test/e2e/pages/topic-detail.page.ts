@@ -1,0 +1,96 @@
+// One topic: tabs, the message browser with its produce dialog, and the segments tab.
+import type { Page } from 'playwright-core'
+
+export class TopicDetailPage {
+  readonly page: Page
+
+  constructor(page: Page) {
+    this.page = page
+  }
+
+  async tab(name: 'Partitions' | 'Configs' | 'Messages' | 'Segments'): Promise<void> {
+    await this.page.getByRole('tab', { name }).click()
+  }
+
+  partitionsTable() {
+    return this.page.getByRole('table', { name: 'Partitions' })
+  }
+
+  // ---- messages ----
+
+  messagesTable() {
+    return this.page.getByRole('table', { name: 'Messages' })
+  }
+
+  messageRow(text: string) {
+    return this.messagesTable().getByRole('row').filter({ hasText: text })
+  }
+
+  async produce(message: { key: string; value: string; header?: [string, string] }): Promise<string> {
+    await this.page.getByRole('button', { name: /^Produce/ }).click()
+    const dialog = this.page.getByRole('dialog', { name: /Produce to/ })
+    await dialog.getByLabel('Key', { exact: true }).fill(message.key)
+    await dialog.getByLabel('Value', { exact: true }).fill(message.value)
+    if (message.header) {
+      await dialog.getByRole('button', { name: '+ Add header' }).click()
+      await dialog.getByLabel('Header 1 name').fill(message.header[0])
+      await dialog.getByLabel('Header 1 value').fill(message.header[1])
+    }
+    await dialog.getByRole('button', { name: 'Produce', exact: true }).click()
+    const result = dialog.getByRole('status').filter({ hasText: 'Written to partition' })
+    await result.waitFor()
+    const text = (await result.textContent()) ?? ''
+    await dialog.getByRole('button', { name: 'Close', exact: true }).click()
+    return text
+  }
+
+  async read(
+    options: { start?: 'Newest (end)' | 'Oldest (beginning)'; pageSize?: number } = {},
+  ): Promise<void> {
+    if (options.start) await this.page.getByLabel('Start').selectOption({ label: options.start })
+    if (options.pageSize) await this.page.getByLabel('Page size').selectOption(String(options.pageSize))
+    await this.page.getByRole('button', { name: 'Load', exact: true }).click()
+  }
+
+  async waitForLoaded(count: number): Promise<void> {
+    await this.page
+      .getByRole('status', { name: 'Message count' })
+      .filter({ hasText: new RegExp(`of ${count.toLocaleString('en-US')} loaded`) })
+      .waitFor({ timeout: 60_000 })
+  }
+
+  async search(text: string): Promise<void> {
+    await this.page.getByLabel('Search loaded messages').fill(text)
+  }
+
+  async openMessage(text: string): Promise<void> {
+    await this.messageRow(text).first().click()
+    await this.page.getByRole('complementary', { name: 'Message detail' }).waitFor()
+  }
+
+  valueContent() {
+    return this.page.getByRole('complementary', { name: 'Message detail' }).getByLabel('Value content')
+  }
+
+  // ---- segments ----
+
+  segmentsTable() {
+    return this.page.getByRole('table', { name: 'Segment files' })
+  }
+
+  async inspectFirstSegment(): Promise<void> {
+    await this.segmentsTable()
+      .getByRole('button', { name: /^Inspect / })
+      .first()
+      .click()
+    await this.page.getByRole('table', { name: 'Record batches' }).waitFor()
+  }
+
+  crcStatus() {
+    return this.page.getByRole('status', { name: 'CRC status' })
+  }
+
+  batchesTable() {
+    return this.page.getByRole('table', { name: 'Record batches' })
+  }
+}

@@ -1,0 +1,64 @@
+// The topics list and its create/delete dialogs.
+import type { Page } from 'playwright-core'
+
+export class TopicsPage {
+  readonly page: Page
+
+  constructor(page: Page) {
+    this.page = page
+  }
+
+  table() {
+    return this.page.getByRole('table', { name: 'Topics' })
+  }
+
+  row(name: string) {
+    return this.table()
+      .getByRole('row')
+      .filter({ has: this.page.getByRole('link', { name, exact: true }) })
+  }
+
+  async filter(text: string): Promise<void> {
+    await this.page.getByLabel('Filter topics').fill(text)
+  }
+
+  async createTopic(name: string, partitions = 1): Promise<void> {
+    await this.page
+      .getByRole('button', { name: /Create topic/ })
+      .first()
+      .click()
+    const dialog = this.page.getByRole('dialog', { name: 'Create topic' })
+    await dialog.getByLabel('Name').fill(name)
+    await dialog.getByLabel('Partitions').fill(String(partitions))
+    await dialog.getByRole('button', { name: 'Create', exact: true }).click()
+    await dialog.waitFor({ state: 'detached' })
+  }
+
+  async nameMessage(name: string): Promise<string> {
+    await this.page
+      .getByRole('button', { name: /Create topic/ })
+      .first()
+      .click()
+    const dialog = this.page.getByRole('dialog', { name: 'Create topic' })
+    await dialog.getByLabel('Name').fill(name)
+    const text = (await dialog.locator('#topic-name-msg').textContent()) ?? ''
+    await dialog.getByRole('button', { name: 'Cancel' }).click()
+    return text
+  }
+
+  async open(name: string): Promise<void> {
+    await this.filter(name)
+    await this.row(name).getByRole('link', { name, exact: true }).click()
+    await this.page.getByRole('heading', { level: 1, name }).waitFor()
+  }
+
+  /** Waits until the list shows this many rows (the table's aria-rowcount counts the header row too). */
+  async waitForRowCount(atLeast: number): Promise<void> {
+    // A string expression: it runs in the page, where `document` exists.
+    await this.page.waitForFunction(
+      `Number(document.querySelector('[role="table"][aria-label="Topics"]')?.getAttribute('aria-rowcount') ?? 0) - 1 >= ${atLeast}`,
+      undefined,
+      { timeout: 120_000 },
+    )
+  }
+}
