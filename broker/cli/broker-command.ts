@@ -23,6 +23,16 @@ const HELP = `usage: strata broker [options]
 
 class UsageError extends Error {}
 
+/** Kafka configs that this command takes as flags instead. */
+const FLAG_INSTEAD: Record<string, string> = {
+  'log.dirs': '--data-dir',
+  'log.dir': '--data-dir',
+  listeners: '--host and --port',
+  'advertised.listeners': '--host and --port',
+  port: '--port',
+  'host.name': '--host',
+}
+
 interface BrokerFlags {
   host: string
   port: number
@@ -62,6 +72,8 @@ export function parseBrokerFlags(argv: string[]): BrokerFlags | 'help' {
   for (const kv of values.config) {
     const eq = kv.indexOf('=')
     if (eq <= 0) throw new UsageError(`--config expects key=value, got '${kv}'`)
+    const hint = FLAG_INSTEAD[kv.slice(0, eq).trim()]
+    if (hint) throw new UsageError(`--config ${kv.slice(0, eq).trim()} is set with ${hint} here`)
     entries[kv.slice(0, eq).trim()] = kv.slice(eq + 1)
   }
   let config: BrokerConfig

@@ -58,6 +58,8 @@ describe('strata broker', () => {
     expect(flag.code).toBe(2)
     const port = await fails(['broker', '--data-dir', dir, '--port', '70000'])
     expect(port.stderr).toContain('--port')
+    const dirs = await fails(['broker', '--config', 'log.dirs=/tmp/x'])
+    expect(dirs.stderr).toContain('--data-dir')
     const cmd = await fails(['nope'])
     expect(cmd.code).toBe(2)
   })
