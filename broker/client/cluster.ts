@@ -11,8 +11,9 @@ export async function describeCluster(client: ClusterClient): Promise<ClusterOve
       forceUpdate: true,
     })
     const apis = await admin.listApis()
-    let partitionCount = 0
-    for (const topic of metadata.topics.values()) partitionCount += topic?.partitionsCount ?? 0
+    // Topics the cluster listed but could not describe (e.g. mid-deletion) are left out of the counts.
+    const described = [...metadata.topics.values()].filter((t) => t !== undefined)
+    const partitionCount = described.reduce((n, t) => n + t.partitionsCount, 0)
     return {
       clusterId: metadata.id,
       controllerId: metadata.controllerId,
@@ -22,7 +23,7 @@ export async function describeCluster(client: ClusterClient): Promise<ClusterOve
       apis: apis
         .map((a) => ({ apiKey: a.apiKey, name: a.name, minVersion: a.minVersion, maxVersion: a.maxVersion }))
         .sort((a, b) => a.apiKey - b.apiKey),
-      topicCount: metadata.topics.size,
+      topicCount: described.length,
       partitionCount,
     }
   } catch (error) {

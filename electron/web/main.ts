@@ -2,7 +2,7 @@
 // starts the bundled broker as a child process, prints the URL with its token, and stops everything
 // cleanly on Ctrl+C.
 import { spawnSync } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
@@ -14,6 +14,9 @@ import { childProcessSpawner } from '../supervisor/child-process-adapter.ts'
 import { startWebServer, type WebServer } from './server.ts'
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
+
+const version = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string })
+  .version
 
 export interface WebModeOptions {
   port: number
@@ -59,7 +62,7 @@ export async function startWebMode(
   if (options.brokerPort !== undefined) brokerSettings.port = options.brokerPort
   const app = await createAppContext({
     mode: 'web',
-    version: '0.1.0',
+    version,
     stateDir: options.stateDir,
     spawn: childProcessSpawner(process.execPath),
     brokerEntry: path.join(ROOT, 'bin', 'strata.js'),
