@@ -361,6 +361,17 @@ export const DEFAULT_LOG_CONFIG: LogConfig = Object.freeze(
   }),
 )
 
+/**
+ * Strata's broker-level defaults where they differ from Kafka's (see DURABILITY.md): a local development
+ * broker fsyncs once a second. The broker's `log.flush.interval.ms` default should carry the same value.
+ */
+export const STRATA_BROKER_TOPIC_DEFAULTS: Readonly<Record<string, string>> = Object.freeze({
+  'flush.ms': '1000',
+})
+
+/** DEFAULT_LOG_CONFIG with STRATA_BROKER_TOPIC_DEFAULTS applied. */
+export const STRATA_LOG_CONFIG: LogConfig = Object.freeze(logConfigFromMap(STRATA_BROKER_TOPIC_DEFAULTS))
+
 const LONG_MAX_NUMBER = Number(LONG_MAX)
 
 function longText(n: number): string {

@@ -31,13 +31,13 @@ import {
 import { compactLog, type CompactionResult } from './compactor.ts'
 import { DELETE_DIR_SUFFIX, logDirName, parseLogDirName } from './file-names.ts'
 import { HandleCache } from './handle-cache.ts'
-import { DEFAULT_LOG_CONFIG, isCompacted, type LogConfig } from './log-config.ts'
+import { STRATA_LOG_CONFIG, isCompacted, type LogConfig } from './log-config.ts'
 import { PartitionLog } from './partition-log.ts'
 
 export const CLEAN_SHUTDOWN_MARKER = '.kafka_cleanshutdown'
 
 export interface LogManagerOptions {
-  /** Topic config defaults of this broker (Kafka's defaults unless given). */
+  /** Topic config defaults of this broker (STRATA_LOG_CONFIG: Kafka's, with flush.ms=1000, unless given). */
   defaults?: LogConfig
   /** The config of an existing topic found on disk at open (default: `defaults`). */
   topicConfig?: (topic: string) => LogConfig | undefined
@@ -82,7 +82,7 @@ export class LogManager {
   private constructor(dataDir: string, opts: LogManagerOptions, clean: boolean) {
     this.dataDir = dataDir
     this.#opts = opts
-    this.defaults = opts.defaults ?? DEFAULT_LOG_CONFIG
+    this.defaults = opts.defaults ?? STRATA_LOG_CONFIG
     this.cache = new HandleCache(opts.maxOpenFiles ?? 1024)
     this.hadCleanShutdown = clean
     this.#now = opts.now ?? Date.now

@@ -1,23 +1,27 @@
 // PartitionLog: one partition's log on disk, a list of segments in `<dataDir>/<topic>-<partition>/`.
 //
 // Public API (the broker's produce, fetch, ListOffsets and DeleteRecords handlers code against this):
-//   append(batches: Buffer, opts?: AppendOptions): Promise<AppendResult>
+//   PartitionLog.open(opts) / PartitionLog.offline(opts, cause)   (the LogManager calls these)
+//   append(batches: Buffer, opts?: { leaderEpoch? }): Promise<AppendResult>
 //       `batches` holds one or more validated v2 batches; offsets are assigned by patching baseOffset in place
 //       (the caller's buffer is modified), written with one write, no re-encoding. Appends are serialized.
+//       With message.timestamp.type=LogAppendTime each batch gets the broker time and a new CRC.
 //       Throws RecordTooLargeError (batch > max.message.bytes), CorruptRecordError (not whole v2 batches),
 //       KafkaStorageError (the partition is offline after a write failure).
 //   read(offset, maxBytes, { maxOffset?, minOneMessage? }): Promise<ReadResult>
 //       Whole batches from the one containing `offset`, at most `maxBytes` (at least one batch with
-//       minOneMessage), never a batch reaching `maxOffset` (default: the high watermark). One read, one buffer.
+//       minOneMessage), never a batch reaching `maxOffset` (default: the high watermark), from one segment.
+//       One read into one buffer; a fetch that continues the previous one skips the index lookup.
 //       Throws OffsetOutOfRangeError outside [logStartOffset, logEndOffset].
 //   offsetForTimestamp(ts): Promise<TimestampAndOffset | null>   first offset with timestamp >= ts
 //   maxTimestampOffset(): Promise<TimestampAndOffset | null>     the record with the largest timestamp (-3)
 //   deleteRecordsBefore(offset): Promise<bigint>                 DeleteRecords (-1: the high watermark)
-//   logStartOffset, logEndOffset, highWatermark, lastStableOffset, recoveryPoint, size, config
 //   batchHeaders(fromOffset): AsyncGenerator<BatchLocation>     batch headers (producer-state replay)
-//   flush(), segments(): SegmentInfo[], updateConfig(cfg), close()
+//   logStartOffset, logEndOffset, highWatermark, lastStableOffset, recoveryPoint, size, config
+//   flush(), roll(), segments(): SegmentInfo[], updateConfig(cfg), close()
 //   offline / failure: after a write failure every call throws KafkaStorageError; other partitions go on.
-// Retention (enforceRetention) and compaction (through compactor.ts) are driven by the LogManager.
+// Retention (enforceRetention) and compaction (compactor.ts, through exclusive() and retireSegment()) are
+// driven by the LogManager.
 import { mkdir, readdir, rename, rm } from 'node:fs/promises'
 import { basename, join } from 'node:path'
 import {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { InvalidConfigError } from '../../broker/storage/errors.ts'
 import {
   DEFAULT_LOG_CONFIG,
+  STRATA_LOG_CONFIG,
   TOPIC_CONFIGS,
   TOPIC_CONFIG_NAMES,
   isCompacted,
@@ -36,6 +37,8 @@ describe('log config', () => {
       expect(def.doc.length).toBeGreaterThan(10)
     }
     expect(TOPIC_CONFIG_NAMES).toContain('retention.ms')
+    // Strata's local-broker choice (DURABILITY.md): fsync once a second, everything else as Kafka.
+    expect(STRATA_LOG_CONFIG).toEqual({ ...DEFAULT_LOG_CONFIG, flushMs: 1000 })
   })
 
   it('parses Kafka string maps on top of a base, round-tripping through logConfigToMap', () => {
