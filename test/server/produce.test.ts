@@ -7,6 +7,7 @@ import { decodeInitProducerIdResponse } from '../../broker/protocol/generated/in
 import { encodeProduceRequest } from '../../broker/protocol/generated/produce-request.ts'
 import { decodeProduceResponse } from '../../broker/protocol/generated/produce-response.ts'
 import { OFF_MAGIC } from '../../broker/protocol/records/batch-header.ts'
+import { iterateBatches } from '../../broker/protocol/records/batches.ts'
 import { startBroker, type RunningBroker } from '../helpers/broker-process.ts'
 import { RawClient } from '../helpers/raw-client.ts'
 import { batch, call, createTopic, fetch, produce } from './data-path-client.ts'
@@ -19,6 +20,7 @@ beforeAll(async () => {
   c = await RawClient.connect(broker.port)
   await createTopic(c, 'p1', 2)
   await createTopic(c, 'small', 1, { 'max.message.bytes': '200' })
+  await createTopic(c, 'appendtime', 1, { 'message.timestamp.type': 'LogAppendTime' })
 })
 afterAll(async () => {
   c?.close()
@@ -113,6 +115,24 @@ describe('Produce', () => {
     const res = await produce(c, 'small', 0, await batch(['x'.repeat(500)]))
     expect(res.errorCode).toBe(ErrorCode.MESSAGE_TOO_LARGE)
     expect((await produce(c, 'small', 0, await batch(['ok']))).errorCode).toBe(ErrorCode.NONE)
+  })
+
+  it('stamps the broker time into LogAppendTime topics and keeps the batch CRC valid', async () => {
+    const before = BigInt(Date.now())
+    const res = await produce(c, 'appendtime', 0, await batch(['a', 'b'], { compression: 'gzip' }))
+    expect(res.errorCode).toBe(ErrorCode.NONE)
+    expect(res.logAppendTimeMs).toBeGreaterThanOrEqual(before)
+    const f = await fetch(c, {
+      maxWaitMs: 0,
+      topics: [
+        { topic: 'appendtime', partitions: [{ partition: 0, fetchOffset: 0n, partitionMaxBytes: 1 << 20 }] },
+      ],
+    })
+    const records = f.responses[0]?.partitions[0]?.records ?? Buffer.alloc(0)
+    const [stored] = [...iterateBatches(records)]
+    expect(stored?.timestampType).toBe('logAppend')
+    expect(stored?.maxTimestamp).toBe(res.logAppendTimeMs)
+    expect(stored?.crcMatches()).toBe(true)
   })
 
   it('fails only the bad partition of a multi-partition request', async () => {
