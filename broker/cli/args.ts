@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs'
 import { parseArgs, type ParseArgsOptionsConfig } from 'node:util'
 import { ClusterClient } from '../client/cluster-client.ts'
-import { parseBootstrap } from '../client/connections.ts'
+import { classifyConnectionError, parseBootstrap } from '../client/connections.ts'
 import { AdminError, toAdminError } from '../client/errors.ts'
 import type { ConnectionConfig, SaslMechanism } from '../client/types.ts'
 import { installPipeGuard, type OutputMode } from './output.ts'
@@ -168,14 +168,29 @@ export function parseKeyValues(name: string, list: string[] | undefined): Record
   return out
 }
 
-/** A one-line reason for a failure, naming where it came from for connection problems. */
-export function describeFailure(error: unknown, bootstrap: string | null): string {
+/** A one-line reason for a failure, saying which stage of reaching the cluster failed when it is that. */
+export function describeFailure(
+  error: unknown,
+  context: { bootstrap: string; sasl: boolean; tls: boolean },
+): string {
   const e = error instanceof AdminError ? error : toAdminError(error)
-  const oneLine = e.message.replace(/\s+/g, ' ').trim()
-  if (e.code === 'connection') return `cannot connect to ${bootstrap ?? 'the cluster'}: ${oneLine}`
-  if (e.code === 'timeout') return `timed out talking to ${bootstrap ?? 'the cluster'}: ${oneLine}`
-  if (e.code === 'unsupported') return `the cluster does not support this operation: ${oneLine}`
-  return oneLine
+  const text = e.message.replace(/\s+/g, ' ').trim()
+  const where = context.bootstrap
+  if (e.code === 'connection' || e.code === 'timeout' || e.code === 'not-authorized') {
+    const { stage } = classifyConnectionError(e)
+    if (stage === 'dns' || /ENOTFOUND|EAI_AGAIN/.test(text)) return `cannot resolve ${where}: ${text}`
+    if (stage === 'refused') return `cannot connect to ${where}: ${text}`
+    if (stage === 'tls' || (context.tls && /disconnected|closed|reset/i.test(text)))
+      return `TLS connection to ${where} failed (is TLS enabled on that listener?): ${text}`
+    // A broker without SASL on the listener just drops the connection when the handshake starts.
+    if (stage === 'auth' || (context.sasl && /closed|reset/i.test(text)))
+      return `authentication to ${where} failed: ${text}`
+    if (e.code === 'not-authorized') return `not authorized: ${text}`
+    if (stage === 'timeout') return `timed out talking to ${where}: ${text}`
+    return `cannot connect to ${where}: ${text}`
+  }
+  if (e.code === 'unsupported') return `the cluster does not support this operation: ${text}`
+  return text
 }
 
 /** The bootstrap list as typed, for error messages (the options may not have parsed). */
@@ -210,7 +225,12 @@ export async function runCommand(
       process.stderr.write(`strata ${name}: ${error.message}\n\n${help}`)
       return 2
     }
-    process.stderr.write(`strata ${name}: ${describeFailure(error, bootstrapFromArgv(argv))}\n`)
+    const context = {
+      bootstrap: bootstrapFromArgv(argv),
+      sasl: argv.some((a) => a.startsWith('--sasl-mechanism')),
+      tls: argv.some((a) => a === '--tls' || a.startsWith('--tls-')),
+    }
+    process.stderr.write(`strata ${name}: ${describeFailure(error, context)}\n`)
     return 1
   }
 }

@@ -143,12 +143,13 @@ describe('strata topic', () => {
   })
 
   it('reports failures in one line with a non-zero exit code', async () => {
+    expect((await cli(['topic', 'create', 'fail-cases', '--partitions', '3', ...b])).code).toBe(0)
     const [unknown, duplicate, lower, refused, ifNotExists] = await Promise.all([
       cli(['topic', 'describe', 'no-such-topic', ...b]),
-      cli(['topic', 'create', 'orders', ...b]),
-      cli(['topic', 'add-partitions', 'orders', '--partitions', '2', ...b]),
+      cli(['topic', 'create', 'fail-cases', ...b]),
+      cli(['topic', 'add-partitions', 'fail-cases', '--partitions', '2', ...b]),
       cli(['topic', 'list', '--bootstrap-server', '127.0.0.1:1']),
-      cli(['topic', 'create', 'orders', '--if-not-exists', ...b]),
+      cli(['topic', 'create', 'fail-cases', '--if-not-exists', ...b]),
     ])
     expect(unknown.code).toBe(1)
     expect(oneLine(unknown.stderr)).toBe(true)
@@ -163,6 +164,28 @@ describe('strata topic', () => {
     expect(refused.stderr).toMatch(/^strata topic: cannot connect to 127\.0\.0\.1:1/)
     expect(ifNotExists.code).toBe(0)
     expect(ifNotExists.stdout).toMatch(/already exists/)
+
+    // The broker's listener speaks neither TLS nor (without users set up) SASL.
+    const [tls, sasl] = await Promise.all([
+      cli(['topic', 'list', ...b, '--tls']),
+      cli([
+        'topic',
+        'list',
+        ...b,
+        '--sasl-mechanism',
+        'PLAIN',
+        '--sasl-username',
+        'u',
+        '--sasl-password',
+        'p',
+      ]),
+    ])
+    expect(tls.code).toBe(1)
+    expect(oneLine(tls.stderr)).toBe(true)
+    expect(tls.stderr).toMatch(/^strata topic: TLS connection to .* failed/)
+    expect(sasl.code).toBe(1)
+    expect(oneLine(sasl.stderr)).toBe(true)
+    expect(sasl.stderr).toMatch(/^strata topic: authentication to .* failed/)
   })
 
   it('rejects bad command lines with exit code 2 and the help', async () => {
