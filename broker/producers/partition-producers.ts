@@ -22,20 +22,28 @@ export interface ProducerStateLog {
 
 const SNAPSHOT_EVERY_BYTES = 64 * 1024 * 1024
 const SNAPSHOTS_KEPT = 2
+/** Kafka's producer.id.expiration.ms default: one day. */
+const DEFAULT_EXPIRATION_MS = 86_400_000
 
 export class PartitionProducers {
   readonly table = new ProducerStateTable()
   private readonly log: ProducerStateLog
   private tail: Promise<unknown> = Promise.resolve()
+  private readonly expirationMs: () => number
   private bytesSinceSnapshot = 0
   private lastSnapshotOffset = -1n
 
-  private constructor(log: ProducerStateLog) {
+  private constructor(log: ProducerStateLog, expirationMs: () => number) {
     this.log = log
+    this.expirationMs = expirationMs
   }
 
-  static async load(log: ProducerStateLog): Promise<PartitionProducers> {
-    const p = new PartitionProducers(log)
+  /** `expirationMs`: producer.id.expiration.ms, applied whenever a snapshot is taken. */
+  static async load(
+    log: ProducerStateLog,
+    expirationMs: () => number = () => DEFAULT_EXPIRATION_MS,
+  ): Promise<PartitionProducers> {
+    const p = new PartitionProducers(log, expirationMs)
     const end = log.logEndOffset()
     const snap = await loadLatestSnapshot(log.dir, end)
     let from = 0n
@@ -75,6 +83,7 @@ export class PartitionProducers {
   async snapshot(): Promise<void> {
     const offset = this.log.logEndOffset()
     if (offset === this.lastSnapshotOffset) return
+    this.table.expire(BigInt(Date.now()), BigInt(this.expirationMs()))
     // Encode now, inside the current state; the file write may finish later.
     const entries = [...this.table.entries()].map((e) => ({ ...e, batches: e.batches.slice(-1) }))
     this.lastSnapshotOffset = offset
@@ -89,12 +98,17 @@ export class PartitionProducers {
  */
 export class ProducerStates {
   private readonly partitions = new Map<object, Promise<PartitionProducers>>()
+  private readonly expirationMs: () => number
+
+  constructor(expirationMs: () => number = () => DEFAULT_EXPIRATION_MS) {
+    this.expirationMs = expirationMs
+  }
 
   /** The state of a partition; `log` opens its view of the log the first time it is asked for. */
   get(key: object, log: () => ProducerStateLog): Promise<PartitionProducers> {
     let p = this.partitions.get(key)
     if (p === undefined) {
-      p = PartitionProducers.load(log())
+      p = PartitionProducers.load(log(), this.expirationMs)
       this.partitions.set(key, p)
       p.catch(() => this.partitions.delete(key))
     }

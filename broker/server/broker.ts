@@ -116,6 +116,7 @@ async function start(
   logs.start()
   const dataPath = await openDataPath(dataDir, {
     maxFetchSessions: config.int('max.incremental.fetch.session.cache.slots'),
+    producerIdExpirationMs: () => config.int('producer.id.expiration.ms'),
   })
 
   const wildcard = opts.host === '0.0.0.0' || opts.host === '::'

@@ -24,10 +24,12 @@ export interface DataPath {
 export interface DataPathOptions {
   /** max.incremental.fetch.session.cache.slots */
   maxFetchSessions?: number
+  /** producer.id.expiration.ms, read when producer state is snapshotted (it is a dynamic config). */
+  producerIdExpirationMs?: () => number
 }
 
 export async function openDataPath(dataDir: string, opts: DataPathOptions = {}): Promise<DataPath> {
-  const producers = new ProducerStates()
+  const producers = new ProducerStates(opts.producerIdExpirationMs)
   return {
     producers,
     producerIds: await ProducerIdManager.open(dataDir),

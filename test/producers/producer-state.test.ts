@@ -97,4 +97,13 @@ describe('ProducerStateTable', () => {
     expect(t.get(1n)).toBeUndefined()
     expect(t.get(2n)).toBeDefined()
   })
+
+  it('expires producers idle for longer than producer.id.expiration.ms', () => {
+    const t = new ProducerStateTable()
+    t.record({ ...batch(1n, 0, 0), maxTimestamp: 1000n }, 0n)
+    t.record({ ...batch(2n, 0, 0), maxTimestamp: 5000n }, 1n)
+    t.expire(6000n, 2000n)
+    expect(t.get(1n)).toBeUndefined()
+    expect(t.get(2n)).toBeDefined()
+  })
 })
