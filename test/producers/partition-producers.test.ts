@@ -27,7 +27,7 @@ class MemoryLog implements ProducerStateLog {
       epoch,
       baseSequence,
       lastOffsetDelta: count - 1,
-      maxTimestamp: 0n,
+      maxTimestamp: BigInt(Date.now()),
       baseOffset,
       isControl: false,
     })
