@@ -10,7 +10,7 @@
 // batches with the transactional bit are kept untouched, except COMMIT markers older than
 // delete.retention.ms (their records stay visible without them); min.compaction.lag.ms keeps young segments
 // out; min.cleanable.dirty.ratio decides when to run, max.compaction.lag.ms forces a run.
-import { open, rename, rm } from 'node:fs/promises'
+import { open, rename, rm, utimes } from 'node:fs/promises'
 import {
   ATTR_COMPRESSION_MASK,
   ATTR_CONTROL,
@@ -47,6 +47,8 @@ const firstDirtyOffsets = new WeakMap<PartitionLog, bigint>()
 /** Decompressed batches larger than this are kept as they are rather than inflated in memory. */
 const MAX_INFLATED_BATCH = 256 * 1024 * 1024
 const READ_CHUNK = 1024 * 1024
+/** Keys mapped per compaction run; about 100 bytes each for short keys. */
+const DEFAULT_MAX_KEYS = 1_000_000
 
 /**
  * Compacts `log` when it has enough dirty data; `force` cleans every cleanable segment regardless (tests, and
@@ -55,7 +57,7 @@ const READ_CHUNK = 1024 * 1024
 export async function compactLog(
   log: PartitionLog,
   now: number,
-  opts: { force?: boolean } = {},
+  opts: { force?: boolean; maxKeys?: number } = {},
 ): Promise<CompactionResult | null> {
   const cfg = log.config
   const all = log.segmentList
@@ -74,8 +76,14 @@ export async function compactLog(
   const overdue = dirty.some((s) => now - s.largestTimestamp >= cfg.maxCompactionLagMs)
   if (!opts.force && !overdue && (total === 0 || dirtyBytes / total < cfg.minCleanableDirtyRatio)) return null
 
+  // The key map is bounded (Kafka's dedupe buffer): when it fills, only the segments mapped so far are
+  // cleaned. Removing a record needs a newer one for its key, and a mapped newer record is never removed.
+  const maxKeys = opts.maxKeys ?? DEFAULT_MAX_KEYS
   const latest = new Map<string, bigint>()
+  let mappedUpTo = 0
   for (const seg of dirty) {
+    if (latest.size >= maxKeys) break
+    mappedUpTo++
     for await (const { buf, pos, size } of batchesWithData(seg)) {
       const attrs = attributesAt(buf, pos)
       if ((attrs & (ATTR_TRANSACTIONAL | ATTR_CONTROL)) !== 0) continue
@@ -102,7 +110,9 @@ export async function compactLog(
     recordsRemoved: 0,
   }
   const tombstoneHorizon = now - cfg.deleteRetentionMs
-  for (const seg of cleanable) {
+  const lastMapped = dirty[mappedUpTo - 1] as Segment
+  const toClean = cleanable.slice(0, cleanable.indexOf(lastMapped) + 1)
+  for (const seg of toClean) {
     const cleanedPath = segmentFile(seg.dir, seg.baseOffset, LOG_SUFFIX + CLEANED_SUFFIX)
     const { bytes, removed } = await writeCleaned(
       seg,
@@ -115,6 +125,9 @@ export async function compactLog(
       await rm(cleanedPath, { force: true })
       continue
     }
+    // The cleaned segment keeps the original's modification time, which retention and lag checks use.
+    const mtime = new Date(seg.lastModified)
+    await utimes(cleanedPath, mtime, mtime)
     const swapped = await log.exclusive(async () => {
       if (!log.segmentList.includes(seg) || log.offline || log.closed) return false
       const swapPath = segmentFile(seg.dir, seg.baseOffset, LOG_SUFFIX + SWAP_SUFFIX)
@@ -143,7 +156,7 @@ export async function compactLog(
     result.bytesAfter += bytes
     result.recordsRemoved += removed
   }
-  firstDirtyOffsets.set(log, (cleanable[cleanable.length - 1] as Segment).nextOffset)
+  firstDirtyOffsets.set(log, lastMapped.nextOffset)
   return result
 }
 

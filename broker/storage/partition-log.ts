@@ -363,7 +363,10 @@ export class PartitionLog {
     const cfg = this.#config
     return (
       seg.size + bytes > cfg.segmentBytes ||
-      (seg.rollingBaseTime !== null && now - seg.rollingBaseTime >= cfg.segmentMs) ||
+      (seg.rollingBaseTime !== null &&
+        now - seg.rollingBaseTime >=
+          cfg.segmentMs -
+            Math.floor(seg.rollJitterFraction * Math.min(cfg.segmentJitterMs, cfg.segmentMs))) ||
       seg.wouldOverflow(lastOffset, cfg.segmentIndexBytes)
     )
   }

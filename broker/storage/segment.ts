@@ -66,6 +66,8 @@ export class Segment {
   bytesSinceLastIndexEntry = 0
   /** Wall-clock ms of the first append (segment.ms counts from it); null while empty. */
   rollingBaseTime: number | null = null
+  /** Random share of segment.jitter.ms taken off segment.ms for this segment, so that segments don't all roll at once. */
+  readonly rollJitterFraction = Math.random()
   lastModified: number
   #unflushed = false
 

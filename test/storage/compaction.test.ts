@@ -244,3 +244,21 @@ describe('compaction and idempotent producers', () => {
     await again.close()
   })
 })
+
+describe('compaction with a bounded key map', () => {
+  it('cleans only the segments whose keys fit, and the rest on later runs', async () => {
+    const log = await open({ 'segment.bytes': '200' })
+    for (let i = 0; i < 30; i++) await put(log, [[`k${i}`, `v${i}`]])
+    for (let i = 0; i < 30; i++) await put(log, [[`k${i}`, `w${i}`]])
+    await log.roll()
+    const expected = (await all(log)).filter((r) => r.value?.startsWith('w'))
+    let runs = 0
+    while ((await all(log)).length > 30 && runs < 50) {
+      await compactLog(log, NOW, { maxKeys: 8 })
+      runs++
+    }
+    expect(runs).toBeGreaterThan(1)
+    expect(await all(log)).toEqual(expected)
+    await log.close()
+  })
+})
