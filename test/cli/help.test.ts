@@ -11,6 +11,7 @@ const COMMANDS = [
   ['quota'],
   ['acl'],
   ['dump-log'],
+  ['console'],
 ]
 
 describe('strata <command> --help', () => {
@@ -22,7 +23,7 @@ describe('strata <command> --help', () => {
       expect(r.stdout).toMatch(new RegExp(`^usage: strata ${name}`))
       expect(r.stdout).toContain('examples:')
       expect(r.stdout).toContain('--help')
-      if (name !== 'dump-log') expect(r.stdout).toContain('--bootstrap-server')
+      if (name !== 'dump-log' && name !== 'console') expect(r.stdout).toContain('--bootstrap-server')
     })
   })
 
