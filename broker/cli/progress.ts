@@ -8,6 +8,7 @@ export class Progress {
   readonly #total: number | null
   readonly #unit: string
   readonly #enabled: boolean
+  readonly #stream: NodeJS.WriteStream
   #lastDraw = 0
   #drawn = false
 
@@ -18,7 +19,8 @@ export class Progress {
     this.#label = label
     this.#total = options.total ?? null
     this.#unit = options.unit ?? ''
-    this.#enabled = (options.stream ?? process.stderr).isTTY === true
+    this.#stream = options.stream ?? process.stderr
+    this.#enabled = this.#stream.isTTY === true
   }
 
   /** Reports `done` units so far; cheap to call per record. */
@@ -33,13 +35,13 @@ export class Progress {
       total !== null && total > 0
         ? `${this.#label}: ${Math.min(100, Math.floor((done / total) * 100))}% (${done}/${total}${unit})`
         : `${this.#label}: ${done}${unit}`
-    process.stderr.write(`\r\x1b[2K${text}`)
+    this.#stream.write(`\r\x1b[2K${text}`)
     this.#drawn = true
   }
 
   /** Erases the line so what follows starts clean. */
   done(): void {
-    if (this.#drawn) process.stderr.write('\r\x1b[2K')
+    if (this.#drawn) this.#stream.write('\r\x1b[2K')
     this.#drawn = false
   }
 }

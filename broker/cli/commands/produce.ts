@@ -2,6 +2,7 @@
 // (parse.key / key.separator), or JSON lines with key, value, headers and partition per record. Records go
 // out in batches of up to --batch-size, one send in flight, so a large file streams in bounded memory.
 import { createReadStream } from 'node:fs'
+import { stat } from 'node:fs/promises'
 import { createInterface } from 'node:readline'
 import type { Readable } from 'node:stream'
 import type { MessageToProduce } from '@platformatic/kafka'
@@ -198,6 +199,7 @@ export function run(argv: string[]): Promise<number> {
     }
 
     let input: Readable = process.stdin
+    let fileBytes: number | null = null
     if (values.file !== undefined) {
       const stream = createReadStream(values.file)
       await new Promise<void>((resolve, reject) => {
@@ -207,6 +209,7 @@ export function run(argv: string[]): Promise<number> {
         )
       })
       input = stream
+      fileBytes = (await stat(values.file)).size
     }
 
     return withClient(values, async (client) => {
@@ -216,16 +219,21 @@ export function run(argv: string[]): Promise<number> {
           'not-found',
           `Topic ${topic} has no partition ${options.partition} (it has ${options.partitionCount}).`,
         )
-      const progress = new Progress(`producing to ${topic}`, { unit: 'records' })
+      // From a file the progress is the share of its bytes read; from stdin, the records sent.
+      const progress = new Progress(`producing to ${topic}`, {
+        total: fileBytes,
+        unit: fileBytes === null ? 'records' : 'bytes',
+      })
       const touched = new Set<number>()
       let sent = 0
+      let bytesRead = 0
       const send = async (messages: MessageToProduce[]): Promise<void> => {
         const result = await runOperation(() =>
           client.producer.send({ messages, acks, compression, autocreateTopics: false }),
         )
         for (const o of result.offsets ?? []) touched.add(o.partition)
         sent += messages.length
-        progress.update(sent)
+        progress.update(fileBytes === null ? sent : bytesRead)
       }
 
       let batch: MessageToProduce[] = []
@@ -234,6 +242,7 @@ export function run(argv: string[]): Promise<number> {
       try {
         for await (const line of lines) {
           lineNo++
+          if (fileBytes !== null) bytesRead += Buffer.byteLength(line) + 1
           if (options.json && line.trim() === '') continue
           batch.push(options.json ? fromJsonLine(line, lineNo, options) : fromTextLine(line, lineNo, options))
           if (batch.length >= batchSize) {
