@@ -573,7 +573,7 @@ describe('segment inspection', () => {
     await cp(path.join(broker.dataDir, 'damaged-0'), path.join(copy, 'damaged-0'), { recursive: true })
     const log = path.join(copy, 'damaged-0', '00000000000000000000.log')
     const bytes = await readFile(log)
-    bytes[bytes.length - 1] ^= 0xff
+    bytes.writeUInt8(bytes.readUInt8(bytes.length - 1) ^ 0xff, bytes.length - 1)
     await writeFile(log, Buffer.concat([bytes, Buffer.from('torn-write')]))
 
     const [segment] = await listSegments(copy, 'damaged', 0)
