@@ -1,6 +1,7 @@
 // Electron hardening as pure functions, so tests fail if any of it is switched off: the window's
 // webPreferences, the CSP, navigation and window-open refusal, the openExternal URL check, and the IPC
 // sender check. main/index.ts only wires these to Electron's events.
+import { pathToFileURL } from 'node:url'
 import type { BrowserWindowConstructorOptions } from 'electron'
 
 export const CONTENT_SECURITY_POLICY = [
@@ -59,8 +60,8 @@ export function isAppUrl(url: string, app: AppLocation): boolean {
   const parsed = parse(url)
   if (!parsed) return false
   if (app.kind === 'url') return parsed.origin === app.origin
-  if (parsed.protocol !== 'file:') return false
-  return decodeURIComponent(parsed.pathname) === new URL(`file://${app.path}`).pathname.replace(/%20/g, ' ')
+  if (parsed.protocol !== 'file:' || parsed.host !== '') return false
+  return decodeURIComponent(parsed.pathname) === decodeURIComponent(pathToFileURL(app.path).pathname)
 }
 
 /** A frame as Electron describes the sender of an IPC message (WebFrameMain's relevant fields). */

@@ -104,6 +104,19 @@ describe('IPC sender check', () => {
     expect(isTrustedSender({ url: 'file:///tmp/evil.html', parent: null }, fileApp)).toBe(false)
     expect(isTrustedSender({ url: 'https://evil.example/', parent: null }, fileApp)).toBe(false)
     expect(isTrustedSender(null, fileApp)).toBe(false)
+    const spaced: AppLocation = { kind: 'file', path: '/home/zoë/My Apps/out/renderer/index.html' }
+    expect(
+      isTrustedSender(
+        { url: 'file:///home/zo%C3%AB/My%20Apps/out/renderer/index.html', parent: null },
+        spaced,
+      ),
+    ).toBe(true)
+    expect(
+      isTrustedSender(
+        { url: 'file://evil-host/opt/Strata/resources/app/out/renderer/index.html', parent: null },
+        fileApp,
+      ),
+    ).toBe(false)
     expect(isTrustedSender({ url: 'http://localhost:5173/', parent: null }, devApp)).toBe(true)
     expect(isTrustedSender({ url: 'http://localhost:5174/', parent: null }, devApp)).toBe(false)
   })
