@@ -6,13 +6,16 @@ export interface SortState<K extends string> {
   dir: SortDir
 }
 
+// One collator for all comparisons: localeCompare with options builds one per call, which is slow for big lists.
+const collator = new Intl.Collator(undefined, { numeric: true })
+
 export function compareValues(a: unknown, b: unknown): number {
   if (a === b) return 0
   if (a === null || a === undefined) return 1
   if (b === null || b === undefined) return -1
   if (typeof a === 'number' && typeof b === 'number') return a - b
   if (typeof a === 'bigint' && typeof b === 'bigint') return a < b ? -1 : 1
-  return String(a).localeCompare(String(b), undefined, { numeric: true })
+  return collator.compare(String(a), String(b))
 }
 
 export function sortBy<T, K extends string>(

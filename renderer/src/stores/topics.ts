@@ -1,6 +1,6 @@
 // Topics: the list (kept sorted and filtered once per change, not per render) and create/delete/grow.
 import { defineStore } from 'pinia'
-import { computed, ref } from 'vue'
+import { computed, ref, shallowRef } from 'vue'
 import { call } from './backend.ts'
 import { activeCluster } from './connections.ts'
 import { tracked } from './async-state.ts'
@@ -16,11 +16,13 @@ function sortValue(t: TopicSummary, key: TopicSortKey): unknown {
 }
 
 export const useTopicsStore = defineStore('topics', () => {
-  const topics = ref<TopicSummary[]>([])
+  // Replaced whole on each load, never edited in place: no deep reactivity over thousands of rows.
+  const topics = shallowRef<TopicSummary[]>([])
   const filter = ref('')
   const showInternal = ref(false)
   const sort = ref<SortState<TopicSortKey>>({ key: 'name', dir: 'asc' })
   const loaded = ref(false)
+  const lastLoadMs = ref<number | null>(null)
   const list = tracked()
   const mutation = tracked()
 
@@ -32,10 +34,12 @@ export const useTopicsStore = defineStore('topics', () => {
   const names = computed(() => topics.value.map((t) => t.name))
 
   async function load(): Promise<void> {
+    const began = performance.now()
     const result = await list.run(() =>
       call('topics/list', { cluster: activeCluster(), includeInternal: true }),
     )
     if (result) {
+      lastLoadMs.value = performance.now() - began
       topics.value = result
       loaded.value = true
     }
@@ -78,6 +82,7 @@ export const useTopicsStore = defineStore('topics', () => {
     showInternal,
     sort,
     loaded,
+    lastLoadMs,
     visible,
     names,
     loading: list.loading,

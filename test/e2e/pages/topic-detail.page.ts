@@ -59,6 +59,12 @@ export class TopicDetailPage {
       .waitFor({ timeout: 60_000 })
   }
 
+  /** The time the page took to arrive, as the view reports it. */
+  async loadTime(): Promise<string> {
+    const text = (await this.page.getByRole('status', { name: 'Message count' }).textContent()) ?? ''
+    return /loaded in ([^,]+)/.exec(text)?.[1] ?? 'unknown'
+  }
+
   async search(text: string): Promise<void> {
     await this.page.getByLabel('Search loaded messages').fill(text)
   }

@@ -52,13 +52,16 @@ export class TopicsPage {
     await this.page.getByRole('heading', { level: 1, name }).waitFor()
   }
 
-  /** Waits until the list shows this many rows (the table's aria-rowcount counts the header row too). */
-  async waitForRowCount(atLeast: number): Promise<void> {
-    // A string expression: it runs in the page, where `document` exists.
-    await this.page.waitForFunction(
-      `Number(document.querySelector('[role="table"][aria-label="Topics"]')?.getAttribute('aria-rowcount') ?? 0) - 1 >= ${atLeast}`,
-      undefined,
-      { timeout: 120_000 },
-    )
+  /** How long the back end took to list the topics, as the view reports it. */
+  async listTime(): Promise<string> {
+    const text = (await this.page.getByRole('status', { name: 'Topic count' }).textContent()) ?? ''
+    return /listed in (.+)$/.exec(text.trim())?.[1] ?? 'unknown'
+  }
+
+  /** Waits until the list holds exactly this many rows (aria-rowcount counts the header row too). */
+  async waitForRowCount(rows: number): Promise<void> {
+    await this.page
+      .locator(`[role="table"][aria-label="Topics"][aria-rowcount="${rows + 1}"]`)
+      .waitFor({ timeout: 120_000 })
   }
 }
