@@ -1,7 +1,19 @@
 // Runs the broker entry with node:child_process: web mode and the tests use it.
-import { spawn } from 'node:child_process'
+import { spawn, type ChildProcess } from 'node:child_process'
 import type { ManagedProcess, ProcessExit, SpawnProcess, SpawnRequest } from './process-adapter.ts'
 import { lineSplitter } from './process-adapter.ts'
+
+const live = new Set<ChildProcess>()
+let exitHookInstalled = false
+
+/** If this process exits without stopping the broker (an uncaught error), do not leave it orphaned. */
+function installExitHook(): void {
+  if (exitHookInstalled) return
+  exitHookInstalled = true
+  process.once('exit', () => {
+    for (const child of live) child.kill('SIGTERM')
+  })
+}
 
 /** `nodePath` defaults to the Node running this process (Node 24 from node_modules under npm scripts). */
 export function childProcessSpawner(nodePath: string = process.execPath): SpawnProcess {
@@ -10,6 +22,9 @@ export function childProcessSpawner(nodePath: string = process.execPath): SpawnP
       env: request.env,
       stdio: ['ignore', 'pipe', 'pipe'],
     })
+    installExitHook()
+    live.add(child)
+    child.once('exit', () => live.delete(child))
     const lineListeners: ((stream: 'stdout' | 'stderr', line: string) => void)[] = []
     const exitListeners: ((exit: ProcessExit) => void)[] = []
     const out = lineSplitter((line) => lineListeners.forEach((l) => l('stdout', line)))
