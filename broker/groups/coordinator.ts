@@ -173,6 +173,11 @@ export class GroupCoordinator {
     })
   }
 
+  /** True once stop() was called (broker shutdown). */
+  get stopped(): boolean {
+    return this.#stopped
+  }
+
   /** Stops every timer (broker shutdown). Pending long polls stay unanswered; their connections close. */
   stop(): void {
     this.#stopped = true

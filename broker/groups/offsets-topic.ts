@@ -10,6 +10,7 @@ import { buildRecordBatch } from '../protocol/records/builder.ts'
 import { readAllBatches } from '../protocol/records/records.ts'
 import { ATTR_CONTROL, ATTR_TRANSACTIONAL } from '../protocol/records/batch-header.ts'
 import type { LogManager } from '../storage/log-manager.ts'
+import type { PartitionLog } from '../storage/partition-log.ts'
 import { RecordTooLargeError } from '../storage/errors.ts'
 import { GroupLogError, type CoordinatorRecord, type GroupLog } from './coordinator-records.ts'
 import type { GroupCoordinator } from './coordinator.ts'
@@ -59,35 +60,58 @@ export async function loadGroups(
   let records = 0
   let skipped = 0
   for (let p = 0; p < partitions; p++) {
+    if (coordinator.stopped) return
     const plog = logs.getLog(OFFSETS_TOPIC, p)
     if (!plog) continue
-    let offset = plog.logStartOffset
-    for (;;) {
-      const read = await plog.read(offset, LOAD_READ_BYTES, { minOneMessage: true })
-      if (read.records.length === 0) break
-      for (const batch of await readAllBatches(read.records)) {
-        offset = batch.header.baseOffset + BigInt(batch.header.lastOffsetDelta) + 1n
-        // Transactional offset commits belong to the transaction coordinator's markers; not kept here.
-        if ((batch.header.attributes & (ATTR_CONTROL | ATTR_TRANSACTIONAL)) !== 0) continue
-        for (const r of batch.records) {
-          if (r.key === null) continue
-          try {
-            const rec = decodeRecord(r.key, r.value)
-            if (rec) {
-              coordinator.replay(rec)
-              records++
-            } else skipped++
-          } catch (err) {
-            skipped++
-            log.warn(
-              { partition: p, offset: String(r.offset), err: (err as Error).message },
-              'unreadable group record skipped',
-            )
-          }
-        }
-      }
+    try {
+      const n = await replayPartition(coordinator, plog, p, log)
+      records += n.records
+      skipped += n.skipped
+    } catch (err) {
+      if (coordinator.stopped) return
+      // An unreadable partition must not keep every other group offline: serve what could be read.
+      log.error({ partition: p, err: (err as Error).message }, `${OFFSETS_TOPIC} partition could not be read`)
     }
   }
   coordinator.finishLoading()
   log.info({ records, skipped, groups: coordinator.groups.size }, 'consumer groups loaded')
+}
+
+async function replayPartition(
+  coordinator: GroupCoordinator,
+  plog: PartitionLog,
+  p: number,
+  log: Logger,
+): Promise<{ records: number; skipped: number }> {
+  let records = 0
+  let skipped = 0
+  let offset = plog.logStartOffset
+  for (;;) {
+    const read = await plog.read(offset, LOAD_READ_BYTES, { minOneMessage: true })
+    if (read.records.length === 0) break
+    const from = offset
+    for (const batch of await readAllBatches(read.records)) {
+      offset = batch.header.baseOffset + BigInt(batch.header.lastOffsetDelta) + 1n
+      // Transactional offset commits belong to the transaction coordinator's markers; not kept here.
+      if ((batch.header.attributes & (ATTR_CONTROL | ATTR_TRANSACTIONAL)) !== 0) continue
+      for (const r of batch.records) {
+        if (r.key === null) continue
+        try {
+          const rec = decodeRecord(r.key, r.value)
+          if (rec) {
+            coordinator.replay(rec)
+            records++
+          } else skipped++
+        } catch (err) {
+          skipped++
+          log.warn(
+            { partition: p, offset: String(r.offset), err: (err as Error).message },
+            'unreadable group record skipped',
+          )
+        }
+      }
+    }
+    if (offset === from) throw new Error(`no whole batch at offset ${offset}`)
+  }
+  return { records, skipped }
 }
