@@ -26,10 +26,16 @@ interface Line {
   headers: [string, string][]
 }
 
-async function roundTrip(script: string, topic: string, count: number, codec: string): Promise<Line[]> {
+async function roundTrip(
+  script: string,
+  topic: string,
+  count: number,
+  codec: string,
+  ...extra: string[]
+): Promise<Line[]> {
   const { stdout } = await runTool(
     PYTHON,
-    [join(SCRIPTS, script), broker.bootstrap, topic, String(count), codec],
+    [join(SCRIPTS, script), broker.bootstrap, topic, String(count), codec, ...extra],
     '',
     120_000,
   )
@@ -56,6 +62,12 @@ describe.skipIf(!existsSync(PYTHON))('Python clients', () => {
 
   it('kafka-python 2.0.2 produces and consumes (uncompressed)', async () => {
     expect(await roundTrip('kafka_python_roundtrip.py', 'py-kafka-plain', 50, 'none')).toEqual(expected(50))
+  })
+
+  it('kafka-python 2.0.2 pinned to 0.11 (Produce v3, Fetch v4) produces and consumes (gzip)', async () => {
+    expect(await roundTrip('kafka_python_roundtrip.py', 'py-kafka-011', 100, 'gzip', '0.11')).toEqual(
+      expected(100),
+    )
   })
 
   it('confluent-kafka produces idempotently and consumes (zstd)', async () => {

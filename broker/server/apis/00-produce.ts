@@ -1,4 +1,6 @@
-// Produce (key 0), v3-v11. v0-v2 carry message formats v0/v1 only, which this broker does not store.
+// Produce (key 0), v0-v11. v1: throttleTimeMs. v2: logAppendTimeMs. Clients send message formats v0/v1
+// with v0-v2; this broker stores only record batch v2 (magic 2) and answers older formats, with any
+// version, with UNSUPPORTED_FOR_MESSAGE_FORMAT.
 // v3: transactionalId; record batch v2 (magic 2) only. v4: KAFKA_STORAGE_ERROR may be returned.
 // v5: logStartOffset in the response. v6: same as v5. v7: zstd allowed. v8: recordErrors and errorMessage.
 // v9: flexible versions. v10: currentLeader/nodeEndpoints tagged fields (only for NOT_LEADER errors).
@@ -152,7 +154,7 @@ async function producePartition(
 
 export default api(
   0,
-  { min: 3, max: 11 },
+  { min: 0, max: 11 },
   {
     decode: decodeProduceRequest,
     encode: encodeProduceResponse,

@@ -1,4 +1,7 @@
-// Fetch (key 1), v4-v17. v0-v3 only carry message formats v0/v1, which this broker does not store.
+// Fetch (key 1), v0-v17. v1: throttleTimeMs. v2: message format v1. v3: maxBytes for the response, and
+// partitions are filled in request order. Kafka down-converts stored v2 batches for v0-v3; this broker
+// never re-encodes, so old versions get the v2 batches as stored (kafka-python and librdkafka read batches
+// by their magic byte; kafka-python pinned to 0.11 fetches with v3).
 // v4: isolationLevel, lastStableOffset and abortedTransactions. v5: logStartOffset. v6: KAFKA_STORAGE_ERROR.
 // v7: incremental fetch sessions (KIP-227: sessionId, sessionEpoch, forgotten topics). v8: same as v7.
 // v9: currentLeaderEpoch. v10: zstd batches may be returned. v11: rackId, preferredReadReplica (-1 here).
@@ -180,7 +183,7 @@ function respond(
 
 export default api(
   1,
-  { min: 4, max: 17 },
+  { min: 0, max: 17 },
   {
     decode: decodeFetchRequest,
     encode: encodeFetchResponse,

@@ -6,7 +6,10 @@ import sys
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 
 bootstrap, topic, count, codec = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
+# An optional fifth argument pins the protocol generation, e.g. 0.11 (Produce v3, Fetch v4).
+pinned = {'api_version': tuple(int(x) for x in sys.argv[5].split('.'))} if len(sys.argv) > 5 else {}
 producer = KafkaProducer(
+    **pinned,
     bootstrap_servers=bootstrap,
     acks='all',
     compression_type=None if codec == 'none' else codec,
@@ -21,6 +24,7 @@ for f in futures:
 producer.close()
 
 consumer = KafkaConsumer(
+    **pinned,
     bootstrap_servers=bootstrap,
     group_id=None,
     enable_auto_commit=False,
