@@ -143,6 +143,34 @@ describe('web mode', () => {
         replicationFactor: 1,
       })
       expect(invalid).toMatchObject({ ok: false, error: { code: 'invalid-argument' } })
+      const tail = (await call('messages/tailStart', {
+        cluster: 'bundled',
+        topic: 'web-orders',
+        intervalMs: 50,
+      })) as Envelope<{
+        tailId: string
+      }>
+      expect(tail.ok).toBe(true)
+      const tailId = tail.ok ? tail.value.tailId : ''
+      const produced = await call('messages/produce', {
+        cluster: 'bundled',
+        topic: 'web-orders',
+        partition: 1,
+        value: { text: 'hello from the browser', format: 'text' },
+      })
+      expect(produced).toMatchObject({ ok: true, value: { topic: 'web-orders', partition: 1, offset: '0' } })
+      await new Promise<void>((resolve) => {
+        const check = (): void => {
+          const seen = events.some(
+            (e) =>
+              e.event === 'messages/tail' && JSON.stringify(e.payload).includes('hello from the browser'),
+          )
+          if (seen) resolve()
+          else ws.once('message', check)
+        }
+        check()
+      })
+      expect(await call('messages/tailStop', { tailId })).toEqual({ ok: true, value: undefined })
       expect(await call('broker/restart', {})).toMatchObject({ ok: true, value: { state: 'running' } })
       expect(events.filter((e) => e.event === 'broker/status').map((e) => e.payload.state)).toContain(
         'stopping',
