@@ -389,7 +389,26 @@ export class PartitionLog {
 
   // ---------------------------------------------------------------- read
 
-  async read(offset: bigint, maxBytes: number, opts: ReadOptions = {}): Promise<ReadResult> {
+  read(offset: bigint, maxBytes: number, opts: ReadOptions = {}): Promise<ReadResult> {
+    return this.#retryVanished(() => this.#readOnce(offset, maxBytes, opts))
+  }
+
+  /**
+   * Runs a read, starting over when a segment it used was deleted meanwhile (retention or compaction
+   * renamed and unlinked it): the retry sees the current segments and log start offset.
+   */
+  async #retryVanished<T>(read: () => Promise<T>): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await read()
+      } catch (err) {
+        const vanished = (err as { cause?: { code?: string } }).cause?.code === 'ENOENT'
+        if (!vanished || attempt >= 3) throw err
+      }
+    }
+  }
+
+  async #readOnce(offset: bigint, maxBytes: number, opts: ReadOptions): Promise<ReadResult> {
     this.#checkUsable()
     const result: ReadResult = {
       records: EMPTY,
@@ -517,7 +536,11 @@ export class PartitionLog {
   // ---------------------------------------------------------------- timestamps
 
   /** The first offset whose record timestamp is >= `timestamp` (ListOffsets), or null when none is. */
-  async offsetForTimestamp(timestamp: bigint): Promise<TimestampAndOffset | null> {
+  offsetForTimestamp(timestamp: bigint): Promise<TimestampAndOffset | null> {
+    return this.#retryVanished(() => this.#offsetForTimestamp(timestamp))
+  }
+
+  async #offsetForTimestamp(timestamp: bigint): Promise<TimestampAndOffset | null> {
     this.#checkUsable()
     try {
       for (const seg of this.#segments) {
@@ -537,7 +560,11 @@ export class PartitionLog {
   }
 
   /** The record with the largest timestamp (ListOffsets MAX_TIMESTAMP, -3), or null for an empty log. */
-  async maxTimestampOffset(): Promise<TimestampAndOffset | null> {
+  maxTimestampOffset(): Promise<TimestampAndOffset | null> {
+    return this.#retryVanished(() => this.#maxTimestampOffset())
+  }
+
+  async #maxTimestampOffset(): Promise<TimestampAndOffset | null> {
     this.#checkUsable()
     let best: Segment | null = null
     for (const seg of this.#segments)
@@ -665,6 +692,10 @@ export class PartitionLog {
   /** Kafka's two steps: rename to `.deleted` now, unlink after file.delete.delay.ms. */
   async #scheduleDelete(seg: Segment): Promise<void> {
     await seg.renameWithSuffix(DELETED_SUFFIX)
+    this.#startDeleteTimer(seg)
+  }
+
+  #startDeleteTimer(seg: Segment): void {
     const timer = setTimeout(() => {
       this.#pendingDeletes.delete(seg)
       seg.deleteFiles().catch((err: unknown) => this.#log(`failed to delete ${seg.logPath}: ${String(err)}`))
@@ -696,8 +727,10 @@ export class PartitionLog {
     if (i < 0 || i === this.#segments.length - 1)
       throw new Error('only a live, non-active segment can be replaced')
     try {
-      await this.#scheduleDelete(old)
+      await old.renameWithSuffix(DELETED_SUFFIX)
       this.#segments[i] = await install()
+      // Unlinking waits until readers can no longer find `old` in the list.
+      this.#startDeleteTimer(old)
     } catch (err) {
       throw this.#fail('segment swap', err)
     }
