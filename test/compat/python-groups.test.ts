@@ -136,4 +136,37 @@ describe('librdkafka consumer groups', () => {
     )
     expect(values(parse(resumed.stdout))).toEqual(range(40, 10))
   })
+
+  it('lets a confluent-kafka static member (group.instance.id) come back without a rebalance', async () => {
+    await setup('pg-static', 2, 0, 10)
+    const run = (count: number) =>
+      runTool(
+        PYTHON,
+        [
+          join(SCRIPTS, 'confluent_group.py'),
+          broker.bootstrap,
+          'pg-static',
+          'st-group',
+          String(count),
+          '3',
+          'inst-1',
+        ],
+        '',
+        90_000,
+      )
+    expect(values(parse((await run(10)).stdout))).toEqual(range(0, 10))
+    const admin = kafka.admin()
+    await admin.connect()
+    // Closed without leaving: the static member keeps its place until its session times out.
+    const before = (await admin.describeGroups(['st-group'])).groups[0]!
+    expect(before.state).toBe('Stable')
+    expect(before.members).toHaveLength(1)
+    await produce('pg-static', 10, 5)
+    expect(values(parse((await run(5)).stdout))).toEqual(range(10, 5))
+    const after = (await admin.describeGroups(['st-group'])).groups[0]!
+    expect(after.state).toBe('Stable')
+    expect(after.members).toHaveLength(1)
+    expect(after.members[0]!.memberId).not.toBe(before.members[0]!.memberId)
+    await admin.disconnect()
+  })
 })

@@ -1,6 +1,8 @@
 # confluent-kafka (librdkafka 2.0.2) balanced consumer: joins a group, reads until `count` records were
 # seen or nothing arrived for `idle` seconds after the first assignment, commits synchronously, closes.
 # Prints one JSON line per record, then {"assigned": [...]} with every partition it was ever given.
+# An optional sixth argument makes it a static member (group.instance.id); a static member does not send
+# LeaveGroup when it closes.
 import json
 import sys
 import time
@@ -18,7 +20,8 @@ def on_assign(_consumer, partitions):
 
 consumer = Consumer({'bootstrap.servers': bootstrap, 'group.id': group, 'auto.offset.reset': 'earliest',
                      'enable.auto.commit': False, 'session.timeout.ms': 6000, 'heartbeat.interval.ms': 500,
-                     'topic.metadata.refresh.interval.ms': 1000})
+                     'topic.metadata.refresh.interval.ms': 1000,
+                     **({'group.instance.id': sys.argv[6]} if len(sys.argv) > 6 else {})})
 consumer.subscribe([topic], on_assign=on_assign)
 seen = 0
 last = time.time()
