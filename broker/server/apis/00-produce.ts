@@ -112,38 +112,39 @@ async function producePartition(
   if ('errorCode' in split) return failed(index, split.errorCode, split.message)
   const { batches } = split
   const idempotent = batches.some((b) => b.producerId >= 0n)
+  const append = async (): Promise<PartitionOut> => {
+    const result = await log.append(records as Buffer, { leaderEpoch: state.leaderEpoch })
+    broker.dataPath.fetchWaiters.notify(waitKey(topic, index))
+    return {
+      index,
+      errorCode: ErrorCode.NONE,
+      baseOffset: result.baseOffset,
+      logAppendTimeMs: result.logAppendTime,
+      logStartOffset: result.logStartOffset,
+    }
+  }
   try {
+    // Producer state is derived from the log, so it is loaded (snapshot + replay) only when the first
+    // idempotent batch needs it; plain producers never wait for it.
+    if (!idempotent) return await append()
     const producers = await producersOf(broker.dataPath, log)
     return await producers.serialize(async (): Promise<PartitionOut> => {
-      const headers = idempotent ? batches.map(producerBatch) : []
-      if (idempotent) {
-        const check = producers.table.check(headers)
-        if (check.kind === 'duplicate') {
-          return {
-            index,
-            errorCode: ErrorCode.NONE,
-            baseOffset: check.batch.firstOffset,
-            logAppendTimeMs:
-              log.config.messageTimestampType === 'LogAppendTime' ? check.batch.timestamp : -1n,
-            logStartOffset: log.logStartOffset,
-          }
+      const check = producers.table.check(batches.map(producerBatch))
+      if (check.kind === 'duplicate') {
+        return {
+          index,
+          errorCode: ErrorCode.NONE,
+          baseOffset: check.batch.firstOffset,
+          logAppendTimeMs: log.config.messageTimestampType === 'LogAppendTime' ? check.batch.timestamp : -1n,
+          logStartOffset: log.logStartOffset,
         }
-        if (check.kind === 'reject') return failed(index, REJECTION_CODES[check.reason], check.message)
       }
-      const result = await log.append(records as Buffer, { leaderEpoch: state.leaderEpoch })
-      if (idempotent) {
-        // Record with the timestamps as stored (LogAppendTime stamps them during the append).
-        for (const b of batches) producers.table.record(producerBatch(b), b.baseOffset)
-      }
+      if (check.kind === 'reject') return failed(index, REJECTION_CODES[check.reason], check.message)
+      const out = await append()
+      // Record with the timestamps as stored (LogAppendTime stamps them during the append).
+      for (const b of batches) producers.table.record(producerBatch(b), b.baseOffset)
       producers.appended((records as Buffer).length)
-      broker.dataPath.fetchWaiters.notify(waitKey(topic, index))
-      return {
-        index,
-        errorCode: ErrorCode.NONE,
-        baseOffset: result.baseOffset,
-        logAppendTimeMs: result.logAppendTime,
-        logStartOffset: result.logStartOffset,
-      }
+      return out
     })
   } catch (err) {
     if (err instanceof StorageError) return failed(index, err.errorCode, err.message)
