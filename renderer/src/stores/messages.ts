@@ -237,7 +237,13 @@ export const useMessagesStore = defineStore('messages', () => {
     }
     tailId = started.tailId
     for (const e of early) if (e.tailId === tailId) onUpdate(e.update)
+    // Updates come only with messages: sample the count each second so a quiet topic shows its rate falling.
+    const ticker = setInterval(() => {
+      rate.add({ at: Date.now(), value: received })
+      tailRate.value = rate.perSecond()
+    }, 1000)
     stopTail = () => {
+      clearInterval(ticker)
       off()
       void call('messages/tailStop', { tailId: started.tailId }).catch(() => undefined)
     }

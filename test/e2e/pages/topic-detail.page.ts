@@ -78,6 +78,27 @@ export class TopicDetailPage {
     return this.page.getByRole('complementary', { name: 'Message detail' }).getByLabel('Value content')
   }
 
+  async startTail(): Promise<void> {
+    await this.page.getByRole('button', { name: 'Live tail' }).click()
+    await this.page.getByRole('button', { name: 'Stop tail' }).waitFor()
+  }
+
+  async pauseTail(): Promise<void> {
+    await this.page.getByRole('button', { name: 'Pause' }).click()
+  }
+
+  async resumeTail(): Promise<void> {
+    await this.page.getByRole('button', { name: /^Resume/ }).click()
+  }
+
+  async stopTail(): Promise<void> {
+    await this.page.getByRole('button', { name: 'Stop tail' }).click()
+  }
+
+  tailRate() {
+    return this.page.getByRole('status', { name: 'Tail rate' })
+  }
+
   // ---- segments ----
 
   segmentsTable() {
