@@ -296,6 +296,55 @@ describe('timeouts', () => {
   })
 })
 
+describe('edge cases', () => {
+  it('rebalances when the leader of a stable group rejoins (it may want a new assignment)', async () => {
+    const a = await stableSingle()
+    const again = await gc.joinGroup(joinReq({ memberId: a }))
+    expect(again).toMatchObject({ errorCode: E.NONE, generationId: 2, leader: a })
+  })
+
+  it('tells waiting followers to rejoin when the leader leaves before syncing, and elects a new leader', async () => {
+    const a = await stableSingle()
+    const { done } = await joinNew({ clientId: 'b' })
+    await gc.joinGroup(joinReq({ memberId: a }))
+    const b = await done
+    const waiting = sync(b.memberId, 2)
+    gc.leaveGroup('g', [{ memberId: a, groupInstanceId: null }])
+    expect((await waiting).errorCode).toBe(E.REBALANCE_IN_PROGRESS)
+    const rejoin = await gc.joinGroup(joinReq({ memberId: b.memberId, clientId: 'b' }))
+    expect(rejoin).toMatchObject({ errorCode: E.NONE, generationId: 3, leader: b.memberId })
+  })
+
+  it('answers every waiting member with the storage error when the assignment cannot be written', async () => {
+    const { done } = await joinNew()
+    const a = await done
+    log.failWith = E.NOT_COORDINATOR
+    const s = await sync(a.memberId, 1, [{ memberId: a.memberId, assignment: Buffer.from('A') }])
+    expect(s.errorCode).toBe(E.NOT_COORDINATOR)
+    expect(gc.describeGroup('g').groupState).not.toBe('Stable')
+  })
+
+  it('keeps the old static member id when recording the new one fails', async () => {
+    const j1 = await gc.joinGroup(joinReq({ groupInstanceId: 'i-1' }))
+    await sync(j1.memberId, 1, [{ memberId: j1.memberId, assignment: Buffer.from('S') }])
+    log.failWith = E.COORDINATOR_NOT_AVAILABLE
+    const j2 = await gc.joinGroup(joinReq({ groupInstanceId: 'i-1' }))
+    expect(j2.errorCode).toBe(E.COORDINATOR_NOT_AVAILABLE)
+    log.failWith = null
+    expect(hb(j1.memberId, 1, 'i-1')).toBe(E.NONE)
+  })
+
+  it('answers a repeated JoinGroup of the same member on both requests', async () => {
+    const a = await stableSingle()
+    const { done } = await joinNew({ clientId: 'b' })
+    const first = gc.joinGroup(joinReq({ memberId: a }))
+    const second = gc.joinGroup(joinReq({ memberId: a }))
+    const [r1, r2] = await Promise.all([first, second, done])
+    expect(r1.generationId).toBe(2)
+    expect(r2).toEqual(r1)
+  })
+})
+
 describe('leave', () => {
   it('removes a member and rebalances; unknown members get UNKNOWN_MEMBER_ID per member', async () => {
     const a = await stableSingle()
