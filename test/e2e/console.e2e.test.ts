@@ -37,10 +37,20 @@ describe('console (web mode, bundled broker)', () => {
     await app.screenshot('topics-created')
   })
 
-  it('produces a message and finds it in the message browser', async () => {
+  it('edits a topic config, checking the value first', async () => {
     const topics = new TopicsPage(page)
     const detail = new TopicDetailPage(page)
     await topics.open('e2e.orders')
+    await detail.tab('Configs')
+    await detail.configRow('retention.ms').waitFor()
+    expect(await detail.editConfig('retention.ms', '-5')).toMatch(/At least -1/)
+    expect(await detail.editConfig('retention.ms', '86400000')).toBeNull()
+    await expect.poll(() => detail.configRow('retention.ms').textContent()).toMatch(/86400000.*topic/)
+    await app.screenshot('topic-configs')
+  })
+
+  it('produces a message and finds it in the message browser', async () => {
+    const detail = new TopicDetailPage(page)
     await detail.tab('Messages')
     const result = await detail.produce({
       key: 'order-42',

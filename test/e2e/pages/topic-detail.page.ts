@@ -16,6 +16,28 @@ export class TopicDetailPage {
     return this.page.getByRole('table', { name: 'Partitions' })
   }
 
+  // ---- configs ----
+
+  configRow(name: string) {
+    return this.page
+      .getByRole('table', { name: 'Topic configs' })
+      .getByRole('row')
+      .filter({ has: this.page.getByRole('cell', { name, exact: true }) })
+  }
+
+  async editConfig(name: string, value: string): Promise<string | null> {
+    const row = this.configRow(name)
+    if ((await row.getByLabel(`Value of ${name}`).count()) === 0) {
+      await row.getByRole('button', { name: `Edit ${name}` }).click()
+    }
+    await row.getByLabel(`Value of ${name}`).fill(value)
+    const error = row.locator('.error')
+    if ((await error.count()) > 0) return error.textContent()
+    await row.getByRole('button', { name: 'Save' }).click()
+    await row.getByLabel(`Value of ${name}`).waitFor({ state: 'detached' })
+    return null
+  }
+
   // ---- messages ----
 
   messagesTable() {
