@@ -76,11 +76,23 @@ export class GroupCoordinator {
   #loadingOffsets: Map<string, Map<string, OffsetValue | null>> | null = new Map()
 
   constructor(opts: GroupCoordinatorOptions) {
-    this.#clock = opts.clock
+    const onError = opts.onBackgroundError ?? (() => {})
+    // A bug in a timer callback must be reported, never take the broker process down.
+    this.#clock = {
+      now: () => opts.clock.now(),
+      schedule: (ms, fn) =>
+        opts.clock.schedule(ms, () => {
+          try {
+            fn()
+          } catch (err) {
+            onError(err)
+          }
+        }),
+    }
     this.#log = opts.log
     this.#config = opts.config
-    this.#onBackgroundError = opts.onBackgroundError ?? (() => {})
-    const shared = { clock: opts.clock, log: opts.log, config: opts.config, groups: this.groups }
+    this.#onBackgroundError = onError
+    const shared = { clock: this.#clock, log: opts.log, config: opts.config, groups: this.groups }
     this.#membership = new Membership({ ...shared, onBackgroundError: this.#onBackgroundError })
     this.#offsets = new Offsets({ ...shared, membership: this.#membership })
   }

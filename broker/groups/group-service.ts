@@ -25,7 +25,7 @@ export function createGroupCoordinator(
     clock: systemClock,
     log: new OffsetsTopicLog(logs, groupConfig.offsetsTopicPartitions),
     config: groupConfig,
-    onBackgroundError: (err) => glog.warn({ err: (err as Error).message }, 'group metadata write failed'),
+    onBackgroundError: (err) => glog.error({ err }, 'group coordinator background work failed'),
   })
 }
 

@@ -267,6 +267,7 @@ export class Membership {
                 resolve(joinError(logErrorCode(err), newMemberId))
               },
             )
+            .catch((err: unknown) => this.#ctx.onBackgroundError(err))
         } else {
           this.#maybePrepareRebalance(group)
         }
@@ -514,25 +515,28 @@ export class Membership {
     const value = group.toValue()
     for (const m of value.members) m.assignment = byMember.get(m.memberId) ?? EMPTY
     const stillCurrent = (): boolean => group.is('CompletingRebalance') && group.generationId === generation
-    this.#ctx.log.append(group.groupId, [{ kind: 'group', group: group.groupId, value }]).then(
-      () => {
-        if (!stillCurrent()) return
-        for (const m of group.members.values()) m.assignment = byMember.get(m.memberId) ?? EMPTY
-        group.transitionTo('Stable', this.#now)
-        for (const m of group.members.values()) {
-          const resolve = m.awaitingSync
-          if (!resolve) continue
-          m.awaitingSync = null
-          resolve(this.#syncAnswer(group, m))
-          this.#scheduleHeartbeat(group, m)
-        }
-      },
-      (err: unknown) => {
-        if (!stillCurrent()) return
-        this.#resetAndPropagateAssignmentError(group, logErrorCode(err))
-        this.#prepareRebalance(group)
-      },
-    )
+    this.#ctx.log
+      .append(group.groupId, [{ kind: 'group', group: group.groupId, value }])
+      .then(
+        () => {
+          if (!stillCurrent()) return
+          for (const m of group.members.values()) m.assignment = byMember.get(m.memberId) ?? EMPTY
+          group.transitionTo('Stable', this.#now)
+          for (const m of group.members.values()) {
+            const resolve = m.awaitingSync
+            if (!resolve) continue
+            m.awaitingSync = null
+            resolve(this.#syncAnswer(group, m))
+            this.#scheduleHeartbeat(group, m)
+          }
+        },
+        (err: unknown) => {
+          if (!stillCurrent()) return
+          this.#resetAndPropagateAssignmentError(group, logErrorCode(err))
+          this.#prepareRebalance(group)
+        },
+      )
+      .catch((err: unknown) => this.#ctx.onBackgroundError(err))
   }
 
   #syncAnswer(group: ClassicGroup, member: Member): SyncResult {
