@@ -102,7 +102,7 @@ async function idleMemory(): Promise<void> {
   await runKcat(['-b', broker.bootstrap, '-P', '-t', 'bench-100', '-K', ':'], lines)
   await new Promise((r) => setTimeout(r, 3000))
   const idle = await rssKiB(pid)
-  await broker.stop()
+  await broker.kill('SIGKILL')
   console.log('resident memory (VmRSS):')
   console.log(`  idle broker, no topics         ${(before / 1024).toFixed(1)} MiB`)
   console.log(`  idle, 100 partitions with data ${(idle / 1024).toFixed(1)} MiB`)
@@ -158,7 +158,7 @@ async function produceThroughput(): Promise<void> {
       `  ${codec.padEnd(5)} ${(bytes / MiB / s).toFixed(1)} MB/s (${(RECORDS / s).toFixed(0)} records/s, ${s.toFixed(2)} s)`,
     )
   }
-  await broker.stop()
+  await broker.kill('SIGKILL')
   await rm(dir, { recursive: true, force: true })
 }
 

@@ -157,6 +157,7 @@ async function start(
     address,
     close: () => {
       closing ??= (async () => {
+        dataPath.fetchWaiters.close()
         await listener.close()
         state.groups.stop()
         await dataPath.close()

@@ -17,7 +17,10 @@ export interface DataPath {
   producerIds: ProducerIdManager
   fetchSessions: FetchSessionCache
   fetchWaiters: FetchWaiters
-  /** Snapshots producer state; call before the logs close. */
+  /**
+   * Answers parked fetches and snapshots producer state; call before the logs close. (Call
+   * fetchWaiters.close() before closing the listener, so parked fetches do not hold the drain.)
+   */
   close(): Promise<void>
 }
 
@@ -30,12 +33,16 @@ export interface DataPathOptions {
 
 export async function openDataPath(dataDir: string, opts: DataPathOptions = {}): Promise<DataPath> {
   const producers = new ProducerStates(opts.producerIdExpirationMs)
+  const fetchWaiters = new FetchWaiters()
   return {
     producers,
     producerIds: await ProducerIdManager.open(dataDir),
     fetchSessions: new FetchSessionCache({ maxSessions: opts.maxFetchSessions ?? 1000, evictionMs: 120_000 }),
-    fetchWaiters: new FetchWaiters(),
-    close: () => producers.close(),
+    fetchWaiters,
+    close: () => {
+      fetchWaiters.close()
+      return producers.close()
+    },
   }
 }
 

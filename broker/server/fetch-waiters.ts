@@ -2,12 +2,14 @@
 // is appended to or its max.wait.ms runs out. Appends call notify(); there is no polling loop.
 
 export class FetchWaiters {
-  private readonly waiting = new Map<string, Set<() => void>>()
+  private readonly waiting = new Map<string, Set<(woken: boolean) => void>>()
+  private closed = false
 
   /**
    * Resolves true when any of `keys` is notified, false when `timeoutMs` passes or `signal` aborts first.
    */
   wait(keys: readonly string[], timeoutMs: number, signal?: AbortSignal): Promise<boolean> {
+    if (this.closed) return Promise.resolve(false)
     return new Promise((resolve) => {
       let done = false
       const finish = (woken: boolean): void => {
@@ -23,9 +25,10 @@ export class FetchWaiters {
         }
         resolve(woken)
       }
-      const wake = (): void => finish(true)
+      const wake = (woken: boolean): void => finish(woken)
       const onAbort = (): void => finish(false)
-      const timer = setTimeout(() => finish(false), Math.max(0, timeoutMs))
+      // Unref'd: a parked fetch must not keep a stopping broker process alive.
+      const timer = setTimeout(() => finish(false), Math.max(0, timeoutMs)).unref()
       signal?.addEventListener('abort', onAbort)
       for (const key of keys) {
         let set = this.waiting.get(key)
@@ -42,7 +45,13 @@ export class FetchWaiters {
   notify(key: string): void {
     const set = this.waiting.get(key)
     if (set === undefined) return
-    for (const wake of [...set]) wake()
+    for (const wake of [...set]) wake(true)
+  }
+
+  /** Shutdown: every parked fetch answers now with what it has, and no new one parks. */
+  close(): void {
+    this.closed = true
+    for (const set of [...this.waiting.values()]) for (const wake of [...set]) wake(false)
   }
 
   /** Number of parked waits on `key` (for tests and metrics). */

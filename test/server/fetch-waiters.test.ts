@@ -22,4 +22,14 @@ describe('FetchWaiters', () => {
     expect(await p).toBe(false)
     expect(w.waiters('a')).toBe(0)
   })
+
+  it('answers every waiter at close, and parks no new one', async () => {
+    const w = new FetchWaiters()
+    const a = w.wait(['a'], 60_000)
+    const b = w.wait(['b'], 60_000)
+    w.close()
+    expect(await Promise.all([a, b])).toEqual([false, false])
+    expect(await w.wait(['a'], 60_000)).toBe(false)
+    expect(w.waiters('a')).toBe(0)
+  })
 })
