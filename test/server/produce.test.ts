@@ -1,4 +1,6 @@
 // Produce and InitProducerId over raw sockets against the real broker process.
+import { rm } from 'node:fs/promises'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ErrorCode } from '../../broker/protocol/errors.ts'
 import { encodeApiVersionsRequest } from '../../broker/protocol/generated/api-versions-request.ts'
@@ -21,6 +23,7 @@ beforeAll(async () => {
   await createTopic(c, 'p1', 2)
   await createTopic(c, 'small', 1, { 'max.message.bytes': '200' })
   await createTopic(c, 'appendtime', 1, { 'message.timestamp.type': 'LogAppendTime' })
+  await createTopic(c, 'fragile', 2, { 'segment.bytes': '1000' })
 })
 afterAll(async () => {
   c?.close()
@@ -133,6 +136,25 @@ describe('Produce', () => {
     expect(stored?.timestampType).toBe('logAppend')
     expect(stored?.maxTimestamp).toBe(res.logAppendTimeMs)
     expect(stored?.crcMatches()).toBe(true)
+  })
+
+  it('answers a storage failure with KAFKA_STORAGE_ERROR for that partition only', async () => {
+    const value = 'x'.repeat(600)
+    expect((await produce(c, 'fragile', 0, await batch([value]))).errorCode).toBe(ErrorCode.NONE)
+    // The next append must roll to a new segment file in a directory that is gone.
+    await rm(join(broker.dataDir, 'fragile-0'), { recursive: true, force: true })
+    expect((await produce(c, 'fragile', 0, await batch([value]))).errorCode).toBe(
+      ErrorCode.KAFKA_STORAGE_ERROR,
+    )
+    expect((await produce(c, 'fragile', 0, await batch(['y']))).errorCode).toBe(ErrorCode.KAFKA_STORAGE_ERROR)
+    expect((await produce(c, 'fragile', 1, await batch([value]))).errorCode).toBe(ErrorCode.NONE)
+    const f = await fetch(c, {
+      maxWaitMs: 0,
+      topics: [
+        { topic: 'fragile', partitions: [{ partition: 0, fetchOffset: 0n, partitionMaxBytes: 1 << 20 }] },
+      ],
+    })
+    expect(f.responses[0]?.partitions[0]?.errorCode).toBe(ErrorCode.KAFKA_STORAGE_ERROR)
   })
 
   it('fails only the bad partition of a multi-partition request', async () => {
