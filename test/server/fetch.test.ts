@@ -128,6 +128,55 @@ describe('Fetch', () => {
     expect(unknown.errorCode).toBe(ErrorCode.FETCH_SESSION_ID_NOT_FOUND)
   })
 
+  it('keeps a topic-id session (v13+) and forgets partitions', async () => {
+    const full = await fetch(
+      c,
+      {
+        maxWaitMs: 0,
+        sessionId: 0,
+        sessionEpoch: 0,
+        topics: [{ topicId, partitions: [part(0, 6n), part(1, 0n)] }],
+      },
+      16,
+    )
+    expect(full.sessionId).toBeGreaterThan(0)
+    const inc = await fetch(
+      c,
+      {
+        maxWaitMs: 0,
+        sessionId: full.sessionId,
+        sessionEpoch: 1,
+        topics: [],
+        forgottenTopicsData: [{ topicId, partitions: [1] }],
+      },
+      16,
+    )
+    expect(inc.responses).toEqual([])
+    await produce(c, 'f1', 1, await batch(['forgotten']))
+    await produce(c, 'f1', 0, await batch(['kept']))
+    const next = await fetch(c, { maxWaitMs: 0, sessionId: full.sessionId, sessionEpoch: 2, topics: [] }, 16)
+    expect(next.responses.map((t) => [t.topicId, t.partitions.map((p) => p.partitionIndex)])).toEqual([
+      [topicId, [0]],
+    ])
+    expect(offsetsOf(next.responses[0]?.partitions[0]?.records ?? null)).toEqual([6n])
+  })
+
+  it('waits for minBytes across several appends', async () => {
+    const other = await RawClient.connect(broker.port)
+    const pending = fetch(other, {
+      maxWaitMs: 30_000,
+      minBytes: 150,
+      topics: [{ topic: 'f1', partitions: [part(2, 1n)] }],
+    })
+    await produce(c, 'f1', 2, await batch(['one']))
+    await produce(c, 'f1', 2, await batch(['two-two-two-two-two-two-two-two']))
+    await produce(c, 'f1', 2, await batch(['three-three-three-three-three-three']))
+    const res = await pending
+    const bytes = res.responses[0]?.partitions[0]?.records?.length ?? 0
+    expect(bytes).toBeGreaterThanOrEqual(150)
+    other.close()
+  })
+
   it('serves READ_COMMITTED with an empty aborted transactions list', async () => {
     const res = await fetch(c, {
       maxWaitMs: 0,
