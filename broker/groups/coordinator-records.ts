@@ -39,13 +39,19 @@ export type CoordinatorRecord =
   | { kind: 'offset'; group: string; topic: string; partition: number; value: OffsetValue | null }
   | { kind: 'group'; group: string; value: GroupValue | null }
 
+/** The producer of a transactional offset commit (TxnOffsetCommit): its records go in a transactional batch. */
+export interface TxnProducer {
+  producerId: bigint
+  producerEpoch: number
+}
+
 /** Where the coordinator makes its state durable: the __consumer_offsets partition of each group. */
 export interface GroupLog {
   /**
    * Appends the records to the group's partition and resolves once they are as durable as the broker's
    * policy requires. Rejects with a GroupLogError when they could not be written.
    */
-  append(groupId: string, records: CoordinatorRecord[]): Promise<void>
+  append(groupId: string, records: CoordinatorRecord[], txn?: TxnProducer): Promise<void>
 }
 
 /** An append to __consumer_offsets failed; `errorCode` is the Kafka error the client should see. */

@@ -26,6 +26,7 @@ import {
   type DeleteOffsetsResult,
   type FetchResult,
   type TopicErrors,
+  type TxnCommitRequest,
 } from './offsets.ts'
 
 export interface ListedGroup {
@@ -229,9 +230,32 @@ export class GroupCoordinator {
     return this.#offsets.commit(req)
   }
 
-  fetchOffsets(groupId: string, topics: { name: string; partitions: number[] }[] | null): FetchResult {
+  fetchOffsets(
+    groupId: string,
+    topics: { name: string; partitions: number[] }[] | null,
+    requireStable = false,
+  ): FetchResult {
     if (!this.#loaded) return { errorCode: E.COORDINATOR_LOAD_IN_PROGRESS, topics: [] }
-    return this.#offsets.fetch(groupId, topics)
+    return this.#offsets.fetch(groupId, topics, requireStable)
+  }
+
+  /** TxnOffsetCommit (for the transaction coordinator's handler): offsets pending until the marker. */
+  txnCommitOffsets(req: TxnCommitRequest): Promise<TopicErrors[]> {
+    if (!this.#loaded) return Promise.resolve(allPartitions(req.topics, E.COORDINATOR_LOAD_IN_PROGRESS))
+    return this.#offsets.txnCommit(req)
+  }
+
+  /**
+   * Called by the transaction coordinator once the commit or abort marker for `producerId` is written to
+   * the group's __consumer_offsets partition: the pending offsets take effect or vanish.
+   */
+  completeTransaction(groupId: string, producerId: bigint, commit: boolean): void {
+    this.#offsets.completeTransaction(groupId, producerId, commit)
+  }
+
+  /** Startup: offset commits of transactions still open in __consumer_offsets. */
+  restorePendingTxnOffsets(producerId: bigint, records: CoordinatorRecord[]): void {
+    this.#offsets.restorePending(producerId, records)
   }
 
   deleteOffsets(

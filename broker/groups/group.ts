@@ -123,6 +123,8 @@ export class ClassicGroup {
   /** The first rebalance of an empty group is waiting out group.initial.rebalance.delay.ms. */
   initialDelay = false
   readonly offsets = new Map<string, Map<number, OffsetValue>>()
+  /** Offsets committed inside open transactions, by producer id, applied when the transaction commits. */
+  readonly pendingTxnOffsets = new Map<bigint, Map<string, Map<number, OffsetValue>>>()
 
   constructor(groupId: string, state: GroupState, now: number) {
     this.groupId = groupId
@@ -248,6 +250,11 @@ export class ClassicGroup {
 
   hasOffsets(): boolean {
     return this.offsets.size > 0
+  }
+
+  hasPendingTxnOffset(topic: string, partition: number): boolean {
+    for (const byTopic of this.pendingTxnOffsets.values()) if (byTopic.get(topic)?.has(partition)) return true
+    return false
   }
 
   toValue(): GroupValue {

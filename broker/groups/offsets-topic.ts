@@ -1,18 +1,26 @@
 // __consumer_offsets on disk: the GroupLog the coordinator appends to, the startup step that creates the
 // topic when absent, and the replay of every partition into the coordinator before it answers.
 //
+// Transactional offset commits (TxnOffsetCommit) sit in transactional batches; replay applies them when the
+// partition holds their commit marker, drops them on an abort marker, and keeps the rest pending.
+//
 // Durability: appends go through the partition log like any produce and rely on its flush policy
 // (flush.ms=1000 by default, see broker/storage/DURABILITY.md). A committed offset is in the page cache
 // before OffsetCommit is answered, so a broker crash or SIGKILL loses none; only an OS crash or power cut
 // can lose the last second. Setting flush.messages=1 on the topic makes every commit wait for fsync.
 import type { Logger } from 'pino'
 import { buildRecordBatch } from '../protocol/records/builder.ts'
-import { readAllBatches } from '../protocol/records/records.ts'
+import { decodeControlRecord, readAllBatches } from '../protocol/records/records.ts'
 import { ATTR_CONTROL, ATTR_TRANSACTIONAL } from '../protocol/records/batch-header.ts'
 import type { LogManager } from '../storage/log-manager.ts'
 import type { PartitionLog } from '../storage/partition-log.ts'
 import { RecordTooLargeError } from '../storage/errors.ts'
-import { GroupLogError, type CoordinatorRecord, type GroupLog } from './coordinator-records.ts'
+import {
+  GroupLogError,
+  type CoordinatorRecord,
+  type GroupLog,
+  type TxnProducer,
+} from './coordinator-records.ts'
 import type { GroupCoordinator } from './coordinator.ts'
 import { ErrorCode as E } from '../protocol/errors.ts'
 import { offsetsPartitionFor } from './java-hash.ts'
@@ -32,13 +40,14 @@ export class OffsetsTopicLog implements GroupLog {
     this.#partitions = partitions
   }
 
-  async append(groupId: string, records: CoordinatorRecord[]): Promise<void> {
+  async append(groupId: string, records: CoordinatorRecord[], txn?: TxnProducer): Promise<void> {
     const partition = offsetsPartitionFor(groupId, this.#partitions)
     const log = this.#logs.getLog(OFFSETS_TOPIC, partition)
     if (!log)
       throw new GroupLogError(E.COORDINATOR_NOT_AVAILABLE, `${OFFSETS_TOPIC}-${partition} is not open`)
     const batch = await buildRecordBatch({
       records: records.map((r) => ({ key: encodeRecordKey(r), value: encodeRecordValue(r) })),
+      ...(txn ? { producerId: txn.producerId, producerEpoch: txn.producerEpoch, transactional: true } : {}),
     })
     try {
       await log.append(batch)
@@ -59,12 +68,14 @@ export async function loadGroups(
 ): Promise<void> {
   let records = 0
   let skipped = 0
+  // Offset commits of transactions with no marker yet, by producer id: pending once loaded.
+  const open = new Map<bigint, CoordinatorRecord[]>()
   for (let p = 0; p < partitions; p++) {
     if (coordinator.stopped) return
     const plog = logs.getLog(OFFSETS_TOPIC, p)
     if (!plog) continue
     try {
-      const n = await replayPartition(coordinator, plog, p, log)
+      const n = await replayPartition(coordinator, plog, p, log, open)
       records += n.records
       skipped += n.skipped
     } catch (err) {
@@ -74,6 +85,7 @@ export async function loadGroups(
     }
   }
   coordinator.finishLoading()
+  for (const [producerId, held] of open) coordinator.restorePendingTxnOffsets(producerId, held)
   log.info({ records, skipped, groups: coordinator.groups.size }, 'consumer groups loaded')
 }
 
@@ -82,6 +94,7 @@ async function replayPartition(
   plog: PartitionLog,
   p: number,
   log: Logger,
+  open: Map<bigint, CoordinatorRecord[]>,
 ): Promise<{ records: number; skipped: number }> {
   let records = 0
   let skipped = 0
@@ -92,13 +105,26 @@ async function replayPartition(
     const from = offset
     for (const batch of await readAllBatches(read.records)) {
       offset = batch.header.baseOffset + BigInt(batch.header.lastOffsetDelta) + 1n
-      // Transactional offset commits belong to the transaction coordinator's markers; not kept here.
-      if ((batch.header.attributes & (ATTR_CONTROL | ATTR_TRANSACTIONAL)) !== 0) continue
+      const producerId = batch.header.producerId
+      if ((batch.header.attributes & ATTR_CONTROL) !== 0) {
+        // A transaction marker: its offset commits take effect (commit) or vanish (abort).
+        const marker = batch.records[0] && decodeControlRecord(batch.records[0])
+        const held = open.get(producerId) ?? []
+        open.delete(producerId)
+        if (marker?.type === 'commit') for (const rec of held) coordinator.replay(rec)
+        continue
+      }
+      const transactional = (batch.header.attributes & ATTR_TRANSACTIONAL) !== 0
       for (const r of batch.records) {
         if (r.key === null) continue
         try {
           const rec = decodeRecord(r.key, r.value)
-          if (rec) {
+          if (rec && transactional) {
+            const held = open.get(producerId) ?? []
+            held.push(rec)
+            open.set(producerId, held)
+            records++
+          } else if (rec) {
             coordinator.replay(rec)
             records++
           } else skipped++

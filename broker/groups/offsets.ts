@@ -2,7 +2,7 @@
 // OffsetFetch, OffsetDelete and offset retention, as Kafka's GroupCoordinator and GroupMetadataManager do it.
 // In-memory offsets change only after their record is durable in __consumer_offsets.
 import type { Clock } from './clock.ts'
-import type { CoordinatorRecord, GroupLog, OffsetValue } from './coordinator-records.ts'
+import type { CoordinatorRecord, GroupLog, OffsetValue, TxnProducer } from './coordinator-records.ts'
 import { subscribedTopics } from './consumer-subscription.ts'
 import { ErrorCode as E } from '../protocol/errors.ts'
 import { ClassicGroup } from './group.ts'
@@ -22,6 +22,9 @@ export interface CommitRequest {
     partitions: { partitionIndex: number; offset: bigint; leaderEpoch: number; metadata: string | null }[]
   }[]
 }
+
+/** TxnOffsetCommit: offsets that take effect only when the producer's transaction commits. */
+export interface TxnCommitRequest extends Omit<CommitRequest, 'retentionTimeMs'>, TxnProducer {}
 
 export interface PartitionError {
   partitionIndex: number
@@ -115,7 +118,58 @@ export class Offsets {
     }
   }
 
-  async #store(group: ClassicGroup, req: CommitRequest): Promise<TopicErrors[]> {
+  /**
+   * TxnOffsetCommit: Kafka's checks are looser than OffsetCommit's (a member id or generation the client
+   * does not know may be left out), and the offsets stay pending until completeTransaction.
+   */
+  async txnCommit(req: TxnCommitRequest): Promise<TopicErrors[]> {
+    const { groups, clock } = this.#ctx
+    let group = groups.get(req.groupId)
+    if (!group) {
+      group = new ClassicGroup(req.groupId, 'Empty', clock.now())
+      groups.set(req.groupId, group)
+    }
+    let code: number = E.NONE
+    if (group.is('Dead')) code = E.COORDINATOR_NOT_AVAILABLE
+    else if (
+      req.groupInstanceId !== null &&
+      (group.staticMembers.get(req.groupInstanceId) ?? req.memberId) !== req.memberId
+    )
+      code = E.FENCED_INSTANCE_ID
+    else if (req.memberId !== '' && !group.members.has(req.memberId)) code = E.UNKNOWN_MEMBER_ID
+    else if (req.generationId >= 0 && req.generationId !== group.generationId) code = E.ILLEGAL_GENERATION
+    if (code !== E.NONE) return allPartitions(req.topics, code)
+    return this.#store(
+      group,
+      { ...req, retentionTimeMs: -1 },
+      { producerId: req.producerId, producerEpoch: req.producerEpoch },
+    )
+  }
+
+  /** Applies (commit) or drops (abort) a producer's pending offsets once its marker is written. */
+  completeTransaction(groupId: string, producerId: bigint, commit: boolean): void {
+    const group = this.#ctx.groups.get(groupId)
+    const pending = group?.pendingTxnOffsets.get(producerId)
+    if (!group || !pending) return
+    group.pendingTxnOffsets.delete(producerId)
+    if (!commit) return
+    for (const [topic, parts] of pending) for (const [idx, v] of parts) setOffset(group, topic, idx, v)
+  }
+
+  /** Offsets of a transaction still open when __consumer_offsets was replayed. */
+  restorePending(producerId: bigint, records: CoordinatorRecord[]): void {
+    for (const r of records) {
+      if (r.kind !== 'offset' || r.value === null) continue
+      let group = this.#ctx.groups.get(r.group)
+      if (!group) {
+        group = new ClassicGroup(r.group, 'Empty', this.#ctx.clock.now())
+        this.#ctx.groups.set(r.group, group)
+      }
+      setPending(group, producerId, r.topic, r.partition, r.value)
+    }
+  }
+
+  async #store(group: ClassicGroup, req: CommitRequest, txn?: TxnProducer): Promise<TopicErrors[]> {
     const now = this.#ctx.clock.now()
     const maxBytes = this.#ctx.config.offsetMetadataMaxBytes
     const records: CoordinatorRecord[] = []
@@ -148,24 +202,44 @@ export class Offsets {
     }
     if (records.length === 0) return result
     try {
-      await this.#ctx.log.append(group.groupId, records)
+      await this.#ctx.log.append(group.groupId, records, txn)
     } catch (err) {
       const code = logErrorCode(err)
       for (const t of result) for (const p of t.partitions) if (p.errorCode === E.NONE) p.errorCode = code
       return result
     }
-    for (const r of records)
-      if (r.kind === 'offset' && r.value) setOffset(group, r.topic, r.partition, r.value)
+    for (const r of records) {
+      if (r.kind !== 'offset' || !r.value) continue
+      if (txn) setPending(group, txn.producerId, r.topic, r.partition, r.value)
+      else setOffset(group, r.topic, r.partition, r.value)
+    }
     return result
   }
 
-  /** Offsets of the group; `topics` null means every partition with a committed offset. */
-  fetch(groupId: string, topics: { name: string; partitions: number[] }[] | null): FetchResult {
+  /**
+   * Offsets of the group; `topics` null means every partition with a committed offset. With requireStable,
+   * partitions with an offset commit in an open transaction answer UNSTABLE_OFFSET_COMMIT.
+   */
+  fetch(
+    groupId: string,
+    topics: { name: string; partitions: number[] }[] | null,
+    requireStable = false,
+  ): FetchResult {
     const group = this.#ctx.groups.get(groupId)
+    const one = (topic: string, idx: number, v: OffsetValue | undefined): FetchedPartition =>
+      requireStable && group?.hasPendingTxnOffset(topic, idx)
+        ? {
+            partitionIndex: idx,
+            offset: -1n,
+            leaderEpoch: -1,
+            metadata: '',
+            errorCode: E.UNSTABLE_OFFSET_COMMIT,
+          }
+        : fetched(idx, v)
     if (topics === null) {
       const all: FetchResult['topics'] = []
       for (const [name, parts] of group?.offsets ?? []) {
-        all.push({ name, partitions: [...parts].map(([idx, v]) => fetched(idx, v)) })
+        all.push({ name, partitions: [...parts].map(([idx, v]) => one(name, idx, v)) })
       }
       return { errorCode: E.NONE, topics: all }
     }
@@ -173,7 +247,7 @@ export class Offsets {
       errorCode: E.NONE,
       topics: topics.map((t) => ({
         name: t.name,
-        partitions: t.partitions.map((idx) => fetched(idx, group?.offsets.get(t.name)?.get(idx))),
+        partitions: t.partitions.map((idx) => one(t.name, idx, group?.offsets.get(t.name)?.get(idx))),
       })),
     }
   }
@@ -232,6 +306,7 @@ export class Offsets {
         for (const [topic, parts] of group.offsets) {
           if (keep?.has(topic)) continue
           for (const [idx, v] of parts) {
+            if (group.hasPendingTxnOffset(topic, idx)) continue
             const expired = v.expireTimestamp !== null ? now >= v.expireTimestamp : now - base(v) >= retention
             if (expired)
               records.push({ kind: 'offset', group: group.groupId, topic, partition: idx, value: null })
@@ -239,7 +314,11 @@ export class Offsets {
         }
       }
       for (const r of records) if (r.kind === 'offset') removeOffset(group, r.topic, r.partition)
-      const dead = group.is('Empty') && !group.hasOffsets() && group.pendingMembers.size === 0
+      const dead =
+        group.is('Empty') &&
+        !group.hasOffsets() &&
+        group.pendingMembers.size === 0 &&
+        group.pendingTxnOffsets.size === 0
       if (dead) {
         group.transitionTo('Dead', now)
         this.#ctx.groups.delete(group.groupId)
@@ -266,6 +345,26 @@ export function setOffset(group: ClassicGroup, topic: string, partition: number,
   if (!parts) {
     parts = new Map()
     group.offsets.set(topic, parts)
+  }
+  parts.set(partition, value)
+}
+
+function setPending(
+  group: ClassicGroup,
+  producerId: bigint,
+  topic: string,
+  partition: number,
+  value: OffsetValue,
+): void {
+  let byTopic = group.pendingTxnOffsets.get(producerId)
+  if (!byTopic) {
+    byTopic = new Map()
+    group.pendingTxnOffsets.set(producerId, byTopic)
+  }
+  let parts = byTopic.get(topic)
+  if (!parts) {
+    parts = new Map()
+    byTopic.set(topic, parts)
   }
   parts.set(partition, value)
 }

@@ -524,6 +524,48 @@ describe('offsets', () => {
   })
 })
 
+describe('transactional offset commits', () => {
+  const txn = (producerId: bigint, offset: bigint) =>
+    gc.txnCommitOffsets({
+      groupId: 'tx',
+      generationId: -1,
+      memberId: '',
+      groupInstanceId: null,
+      producerId,
+      producerEpoch: 0,
+      topics: [{ name: 't', partitions: [{ partitionIndex: 0, offset, leaderEpoch: -1, metadata: null }] }],
+    })
+  const stable = () => gc.fetchOffsets('tx', [{ name: 't', partitions: [0] }], true).topics[0]?.partitions[0]
+  const plain = () => gc.fetchOffsets('tx', [{ name: 't', partitions: [0] }]).topics[0]?.partitions[0]
+
+  it('keeps offsets pending until the transaction commits, and drops them on abort', async () => {
+    expect((await txn(7n, 10n))[0]?.partitions[0]?.errorCode).toBe(E.NONE)
+    expect(stable()?.errorCode).toBe(E.UNSTABLE_OFFSET_COMMIT)
+    expect(plain()).toMatchObject({ offset: -1n, errorCode: E.NONE })
+    gc.completeTransaction('tx', 7n, true)
+    expect(stable()).toMatchObject({ offset: 10n, errorCode: E.NONE })
+    await txn(8n, 20n)
+    gc.completeTransaction('tx', 8n, false)
+    expect(stable()).toMatchObject({ offset: 10n, errorCode: E.NONE })
+  })
+
+  it('checks member and generation only when the producer gives them', async () => {
+    const a = await stableSingle()
+    const res = await gc.txnCommitOffsets({
+      groupId: 'g',
+      generationId: 5,
+      memberId: a,
+      groupInstanceId: null,
+      producerId: 1n,
+      producerEpoch: 0,
+      topics: [
+        { name: 't', partitions: [{ partitionIndex: 0, offset: 1n, leaderEpoch: -1, metadata: null }] },
+      ],
+    })
+    expect(res[0]?.partitions[0]?.errorCode).toBe(E.ILLEGAL_GENERATION)
+  })
+})
+
 describe('group admin', () => {
   it('lists with state filters, describes, and deletes only empty groups', async () => {
     const a = await stableSingle()

@@ -10,7 +10,7 @@ import { GroupCoordinator } from '../../broker/groups/coordinator.ts'
 import { DEFAULT_GROUP_CONFIG } from '../../broker/groups/group-config.ts'
 import { offsetsPartitionFor } from '../../broker/groups/java-hash.ts'
 import { OFFSETS_TOPIC, OffsetsTopicLog, loadGroups } from '../../broker/groups/offsets-topic.ts'
-import { buildRecordBatch } from '../../broker/protocol/records/builder.ts'
+import { buildControlBatch, buildRecordBatch } from '../../broker/protocol/records/builder.ts'
 import { readAllBatches } from '../../broker/protocol/records/records.ts'
 import { LogManager } from '../../broker/storage/log-manager.ts'
 import { FakeClock } from './fakes.ts'
@@ -95,5 +95,46 @@ describe('__consumer_offsets persistence', () => {
     })
     expect(fresh.groups.has('gone')).toBe(false)
     expect([...fresh.groups.keys()].sort()).toEqual(['alpha', 'beta'])
+  })
+
+  it('replays transactional offset commits by their markers: commit applies, abort drops, none stays pending', async () => {
+    const gc = coordinator()
+    await loadGroups(gc, logs, PARTITIONS, quiet)
+    const txn = (producerId: bigint, partition: number, offset: bigint) =>
+      gc.txnCommitOffsets({
+        groupId: 'txg',
+        generationId: -1,
+        memberId: '',
+        groupInstanceId: null,
+        producerId,
+        producerEpoch: 0,
+        topics: [
+          { name: 't', partitions: [{ partitionIndex: partition, offset, leaderEpoch: -1, metadata: null }] },
+        ],
+      })
+    await txn(1n, 0, 100n)
+    await txn(2n, 1, 200n)
+    await txn(3n, 2, 300n)
+    const home = logs.getLog(OFFSETS_TOPIC, offsetsPartitionFor('txg', PARTITIONS))!
+    const marker = (producerId: bigint, commit: boolean) =>
+      home.append(
+        buildControlBatch({ producerId, producerEpoch: 0, commit, coordinatorEpoch: 0, timestamp: 0 }),
+      )
+    await marker(1n, true)
+    await marker(2n, false)
+
+    const fresh = coordinator()
+    await loadGroups(fresh, logs, PARTITIONS, quiet)
+    const parts = fresh.fetchOffsets('txg', [{ name: 't', partitions: [0, 1, 2] }], true).topics[0]!
+      .partitions
+    expect(parts.map((p) => [p.offset, p.errorCode])).toEqual([
+      [100n, 0],
+      [-1n, 0],
+      [-1n, 88], // UNSTABLE_OFFSET_COMMIT: producer 3 has no marker yet
+    ])
+    fresh.completeTransaction('txg', 3n, true)
+    expect(
+      fresh.fetchOffsets('txg', [{ name: 't', partitions: [2] }], true).topics[0]!.partitions[0]!.offset,
+    ).toBe(300n)
   })
 })

@@ -1,7 +1,7 @@
 // OffsetFetch (key 9), v0-v9.
 // v0: offsets from ZooKeeper in Kafka; here the same committed offsets as v1. v1: from __consumer_offsets. v2: null topics = every committed partition; top-level error code.
 // v3: throttle time. v4-v5: same (v5 adds the committed leader epoch). v6: flexible.
-// v7: requireStable (no transactional offset commit is ever pending here, so never UNSTABLE_OFFSET_COMMIT).
+// v7: requireStable: partitions with an offset commit in an open transaction answer UNSTABLE_OFFSET_COMMIT.
 // v8: several groups per request, answers per group. v9: member id and epoch for KIP-848 members (ignored:
 // classic groups only).
 import { ErrorCode } from '../../protocol/errors.ts'
@@ -42,12 +42,12 @@ export default api(
         return {
           throttleTimeMs: 0,
           groups: req.groups.map((g) => {
-            const res = groups.fetchOffsets(g.groupId, want(g.topics))
+            const res = groups.fetchOffsets(g.groupId, want(g.topics), req.requireStable)
             return { groupId: g.groupId, errorCode: res.errorCode, topics: topicsOut(res, v) }
           }),
         }
       }
-      const res = groups.fetchOffsets(req.groupId, want(req.topics))
+      const res = groups.fetchOffsets(req.groupId, want(req.topics), v >= 7 && req.requireStable)
       if (v < 2 && res.errorCode !== ErrorCode.NONE && req.topics !== null) {
         // Report the group-level error against every partition asked for.
         const failed: FetchResult = {
