@@ -152,4 +152,23 @@ describe('console (web mode, bundled broker)', () => {
     await expect.poll(committed, { timeout: 20_000 }).toEqual(['0', '0', '0'])
     await app.screenshot('group-after-reset')
   })
+
+  it('shows the bundled broker running, with its log, and the overview', async () => {
+    await app.go('Connections')
+    await expect.poll(() => app.brokerState().textContent()).toBe('running')
+    await expect.poll(() => app.brokerLog().textContent()).not.toBe('')
+    await app.screenshot('connections')
+    await app.go('Overview')
+    await expect.poll(() => app.figure('Topics').textContent()).toMatch(/\d/)
+    await app.screenshot('overview')
+  })
+
+  it('deletes a topic only after its name is typed', async () => {
+    const topics = new TopicsPage(page)
+    await app.go('Topics')
+    await topics.createTopic('e2e.scratch')
+    await topics.deleteTopic('e2e.scratch')
+    await topics.filter('e2e.scratch')
+    await page.getByText('No topic matches the filter.').waitFor()
+  })
 })

@@ -30,6 +30,18 @@ export class AppPage {
     return file
   }
 
+  brokerState() {
+    return this.page.getByRole('status', { name: 'Broker state' })
+  }
+
+  brokerLog() {
+    return this.page.getByRole('log', { name: 'Broker log' })
+  }
+
+  figure(name: string) {
+    return this.page.getByRole('region', { name: 'Cluster figures' }).getByLabel(name)
+  }
+
   alert() {
     return this.page.getByRole('alert')
   }

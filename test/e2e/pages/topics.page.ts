@@ -46,6 +46,19 @@ export class TopicsPage {
     return text
   }
 
+  async deleteTopic(name: string): Promise<void> {
+    await this.filter(name)
+    await this.row(name)
+      .getByRole('button', { name: `Delete ${name}` })
+      .click()
+    const dialog = this.page.getByRole('dialog', { name: `Delete topic ${name}` })
+    const confirm = dialog.getByRole('button', { name: 'Delete topic' })
+    if (await confirm.isEnabled()) throw new Error('Delete must wait for the typed name')
+    await dialog.getByLabel(/to confirm/).fill(name)
+    await confirm.click()
+    await dialog.waitFor({ state: 'detached' })
+  }
+
   async open(name: string): Promise<void> {
     await this.filter(name)
     await this.row(name).getByRole('link', { name, exact: true }).click()
