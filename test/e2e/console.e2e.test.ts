@@ -66,6 +66,12 @@ describe('console (web mode, bundled broker)', () => {
     await detail.openMessage('order-42')
     expect(await detail.valueContent().textContent()).toContain('"note": "<b>not html</b>"')
     expect(await page.locator('[aria-label="Value content"] b').count()).toBe(0)
+    const exported = JSON.parse(await detail.exportAs('JSON')) as { key: string; headers: unknown[] }[]
+    expect(exported.map((m) => m.key)).toEqual(['order-42'])
+    expect(exported[0]?.headers).toEqual([{ key: 'source', value: 'e2e' }])
+    expect(await detail.exportAs('CSV')).toMatch(
+      /^partition,offset,timestamp,key,value,headers\r\n\d+,0,.*,order-42,/,
+    )
     await app.screenshot('message-browser')
   })
 

@@ -87,6 +87,15 @@ export class TopicDetailPage {
     return /loaded in ([^,]+)/.exec(text)?.[1] ?? 'unknown'
   }
 
+  /** Exports the selected (or else all loaded) messages and returns the file's text. */
+  async exportAs(kind: 'JSON' | 'CSV'): Promise<string> {
+    const download = this.page.waitForEvent('download')
+    await this.page.getByRole('button', { name: new RegExp(`^Export .* as ${kind}$`) }).click()
+    const file = await (await download).path()
+    const { readFile } = await import('node:fs/promises')
+    return readFile(file, 'utf8')
+  }
+
   async search(text: string): Promise<void> {
     await this.page.getByLabel('Search loaded messages').fill(text)
   }
