@@ -15,6 +15,8 @@ export interface ReplayedBatch extends ProducerBatch {
 export interface ProducerStateLog {
   /** The partition directory, where `.snapshot` files live. */
   readonly dir: string
+  /** True once the log is closed (its topic was deleted, or the broker is stopping). */
+  isClosed(): boolean
   logEndOffset(): bigint
   /** The headers of the batches at and after `from`, in offset order. */
   replay(from: bigint): AsyncIterable<ReplayedBatch>
@@ -79,8 +81,13 @@ export class PartitionProducers {
     void this.snapshot().catch(() => undefined)
   }
 
+  get closed(): boolean {
+    return this.log.isClosed()
+  }
+
   /** Writes a snapshot at the current log end (if anything changed since the last one). */
   async snapshot(): Promise<void> {
+    if (this.log.isClosed()) return
     const offset = this.log.logEndOffset()
     if (offset === this.lastSnapshotOffset) return
     this.table.expire(BigInt(Date.now()), BigInt(this.expirationMs()))
@@ -108,6 +115,7 @@ export class ProducerStates {
   get(key: object, log: () => ProducerStateLog): Promise<PartitionProducers> {
     let p = this.partitions.get(key)
     if (p === undefined) {
+      void this.pruneClosed()
       p = PartitionProducers.load(log(), this.expirationMs)
       this.partitions.set(key, p)
       p.catch(() => this.partitions.delete(key))
@@ -115,9 +123,12 @@ export class ProducerStates {
     return p
   }
 
-  /** Drops a partition's state (topic deleted). */
-  forget(key: object): void {
-    this.partitions.delete(key)
+  /** Drops the state of closed logs (deleted topics); runs when a partition is first used, which is rare. */
+  private async pruneClosed(): Promise<void> {
+    for (const [key, p] of this.partitions) {
+      const loaded = await p.catch(() => undefined)
+      if (loaded?.closed === true) this.partitions.delete(key)
+    }
   }
 
   /** Snapshots every loaded partition (clean shutdown). */

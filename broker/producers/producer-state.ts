@@ -175,16 +175,6 @@ export class ProducerStateTable {
     for (const e of entries) this.producers.set(e.producerId, e)
   }
 
-  /** Forgets producers whose every batch lies below the new log start offset (DeleteRecords, retention). */
-  removeBefore(logStartOffset: bigint): void {
-    for (const [id, entry] of this.producers) {
-      const last = entry.batches.at(-1)
-      if (entry.currentTxnFirstOffset < 0n && (last === undefined || last.lastOffset < logStartOffset)) {
-        this.producers.delete(id)
-      }
-    }
-  }
-
   /** Forgets producers idle for longer than `maxIdleMs` at time `nowMs` (producer.id.expiration.ms). */
   expire(nowMs: bigint, maxIdleMs: bigint): void {
     for (const [id, entry] of this.producers) {

@@ -59,6 +59,7 @@ export function producersOf(dataPath: DataPath, log: PartitionLog): Promise<Part
 function producerStateLog(log: PartitionLog): ProducerStateLog {
   return {
     dir: log.dir,
+    isClosed: () => log.closed,
     logEndOffset: () => log.logEndOffset,
     async *replay(from: bigint): AsyncGenerator<ReplayedBatch> {
       for await (const b of log.batchHeaders(from)) {

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises'
+import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -13,8 +13,12 @@ import {
 class MemoryLog implements ProducerStateLog {
   readonly dir: string
   readonly batches: ReplayedBatch[] = []
+  closed = false
   constructor(dir: string) {
     this.dir = dir
+  }
+  isClosed(): boolean {
+    return this.closed
   }
   logEndOffset(): bigint {
     const last = this.batches.at(-1)
@@ -111,5 +115,20 @@ describe('PartitionProducers', () => {
     expect(await states.get(key, () => log)).toBe(p)
     await states.close()
     expect(await readdir(dir)).toEqual(['00000000000000000001.snapshot'])
+  })
+
+  it('drops the state of closed logs and never snapshots them', async () => {
+    const gone = new MemoryLog(dir)
+    gone.append(5n, 0, 0, 1)
+    const states = new ProducerStates()
+    const goneKey = {}
+    const first = await states.get(goneKey, () => gone)
+    gone.closed = true
+    const other = join(dir, 'other')
+    await mkdir(other)
+    await states.get({}, () => new MemoryLog(other))
+    await states.close()
+    expect(await readdir(dir)).toEqual(['other'])
+    expect(await states.get(goneKey, () => new MemoryLog(dir))).not.toBe(first)
   })
 })

@@ -89,15 +89,6 @@ describe('ProducerStateTable', () => {
     expect(t2.check([batch(1n, 0, 0)])).toEqual({ kind: 'append' })
   })
 
-  it('forgets producers whose batches are all below a new log start offset', () => {
-    const t = new ProducerStateTable()
-    t.record(batch(1n, 0, 0, 2), 0n)
-    t.record(batch(2n, 0, 0, 2), 10n)
-    t.removeBefore(5n)
-    expect(t.get(1n)).toBeUndefined()
-    expect(t.get(2n)).toBeDefined()
-  })
-
   it('expires producers idle for longer than producer.id.expiration.ms', () => {
     const t = new ProducerStateTable()
     t.record({ ...batch(1n, 0, 0), maxTimestamp: 1000n }, 0n)
