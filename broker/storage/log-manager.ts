@@ -4,7 +4,9 @@
 //   LogManager.open(dataDir, opts?: LogManagerOptions): Promise<LogManager>
 //       Scans `<topic>-<partition>` directories (split at the last '-'; `__cluster_metadata` and other
 //       ignored topics are left alone), loads the checkpoints, runs recovery when the clean-shutdown marker
-//       `.kafka_cleanshutdown` is absent, and deletes the marker (it is written again by close()).
+//       `.kafka_cleanshutdown` is absent, and deletes the marker (it is written again by close()). A partition
+//       that cannot be opened is kept as an offline log (KAFKA_STORAGE_ERROR) instead of failing the open.
+//       Options: defaults (STRATA_LOG_CONFIG), topicConfig(topic), maxOpenFiles (1024), timer intervals, log.
 //   createLog(topic, partition, config?): Promise<PartitionLog>   idempotent: returns the open log if present
 //   getLog(topic, partition): PartitionLog | undefined
 //   deleteLogs(topic): Promise<number>    renames `<topic>-<p>` to `<topic>-<p>.<uuid>-delete`, removes it async
