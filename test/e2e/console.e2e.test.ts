@@ -177,4 +177,25 @@ describe('console (web mode, bundled broker)', () => {
     await topics.filter('e2e.scratch')
     await page.getByText('No topic matches the filter.').waitFor()
   })
+
+  it('opens views from the command palette', async () => {
+    await app.runCommand('consumer groups')
+    await page.getByRole('heading', { level: 1, name: 'Consumer groups' }).waitFor()
+    await app.runCommand('go to topics')
+    await page.getByRole('heading', { level: 1, name: 'Topics' }).waitFor()
+  })
+
+  it('saves an external cluster, switches to it, and hides the segments tab there', async () => {
+    await app.go('Connections')
+    await app.addCluster('Loopback', harness.bootstrap)
+    expect(await page.getByRole('status').filter({ hasText: 'Connected' }).count()).toBe(1)
+    await app.switchCluster('Loopback')
+    await app.go('Topics')
+    const topics = new TopicsPage(page)
+    await topics.open('e2e.orders')
+    expect(await page.getByRole('tab', { name: 'Segments' }).count()).toBe(0)
+    await app.screenshot('external-cluster')
+    await app.switchCluster('Bundled broker')
+    await page.getByRole('tab', { name: 'Segments' }).waitFor()
+  })
 })

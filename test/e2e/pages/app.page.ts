@@ -42,6 +42,34 @@ export class AppPage {
     return this.page.getByRole('region', { name: 'Cluster figures' }).getByLabel(name)
   }
 
+  async runCommand(text: string): Promise<void> {
+    await this.page.keyboard.press('Control+k')
+    const palette = this.page.getByRole('dialog', { name: 'Command palette' })
+    await palette.getByRole('combobox', { name: 'Command' }).fill(text)
+    await palette.getByRole('combobox', { name: 'Command' }).press('Enter')
+    await palette.waitFor({ state: 'detached' })
+  }
+
+  async addCluster(name: string, bootstrap: string): Promise<void> {
+    const form = this.page.getByRole('form', { name: 'Add cluster' })
+    await form.getByLabel('Name').fill(name)
+    await form.getByLabel('Bootstrap servers').fill(bootstrap)
+    await form.getByRole('button', { name: 'Test' }).click()
+    await this.page
+      .getByRole('status')
+      .filter({ hasText: /Connected|Failed/ })
+      .waitFor()
+    await form.getByRole('button', { name: 'Save' }).click()
+    await this.page
+      .getByRole('table', { name: 'Saved clusters' })
+      .getByRole('cell', { name, exact: true })
+      .waitFor()
+  }
+
+  async switchCluster(name: string): Promise<void> {
+    await this.page.getByLabel('Cluster', { exact: true }).selectOption({ label: name })
+  }
+
   alert() {
     return this.page.getByRole('alert')
   }
