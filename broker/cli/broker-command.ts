@@ -18,6 +18,7 @@ const HELP = `usage: strata broker [options]
   --data-dir <dir>       data directory (default ${defaultDataDir()})
   --config <key=value>   broker config with Kafka's name, repeatable (e.g. num.partitions=3)
   --log-level <level>    ${LOG_LEVELS.join(', ')} (default info)
+  --stop-on-stdin-close  stop cleanly when standard input closes (ties the broker to a parent process)
   -h, --help             show this help
 `
 
@@ -39,6 +40,7 @@ interface BrokerFlags {
   dataDir: string
   config: BrokerConfig
   logLevel: string
+  stopOnStdinClose: boolean
 }
 
 export function parseBrokerFlags(argv: string[]): BrokerFlags | 'help' {
@@ -54,6 +56,7 @@ export function parseBrokerFlags(argv: string[]): BrokerFlags | 'help' {
         'data-dir': { type: 'string' },
         config: { type: 'string', multiple: true, default: [] },
         'log-level': { type: 'string', default: 'info' },
+        'stop-on-stdin-close': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     }))
@@ -89,6 +92,7 @@ export function parseBrokerFlags(argv: string[]): BrokerFlags | 'help' {
     dataDir: path.resolve(values['data-dir'] ?? defaultDataDir()),
     config,
     logLevel: values['log-level'],
+    stopOnStdinClose: values['stop-on-stdin-close'],
   }
 }
 
@@ -133,19 +137,37 @@ export async function run(argv: string[]): Promise<number> {
       }
       stopping = true
       log.info({ signal }, 'shutting down')
-      broker.close().then(
-        () => {
-          log.info('broker stopped')
-          resolve(0)
-        },
-        (err: unknown) => {
-          log.error({ err }, 'unclean shutdown')
-          resolve(1)
-        },
-      )
+      broker
+        .close()
+        .then(
+          () => {
+            log.info('broker stopped')
+            return 0
+          },
+          (err: unknown) => {
+            log.error({ err }, 'unclean shutdown')
+            return 1
+          },
+        )
+        .then((code) => {
+          // A watched stdin would keep the process alive after the broker has stopped.
+          if (flags.stopOnStdinClose) process.stdin.destroy()
+          resolve(code)
+        })
     }
     process.on('SIGTERM', onSignal)
     process.on('SIGINT', onSignal)
+    if (flags.stopOnStdinClose) {
+      // A parent that dies (even by SIGKILL) closes our stdin: stop as if told to.
+      // Only a first stop: during a shutdown already under way it must not count as a second signal.
+      const parentGone = (): void => {
+        if (!stopping) onSignal('SIGTERM')
+      }
+      process.stdin.on('end', parentGone)
+      process.stdin.on('close', parentGone)
+      process.stdin.on('error', parentGone)
+      process.stdin.resume()
+    }
   })
   const { host, port } = broker.address
   const shown = host.includes(':') ? `[${host}]` : host

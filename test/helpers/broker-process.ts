@@ -74,12 +74,17 @@ export async function startBroker(opts: StartBrokerOptions = {}): Promise<Runnin
     '--data-dir',
     dataDir,
   ]
-  args.push('--log-level', opts.logLevel ?? 'info')
+  // If this test process dies without cleaning up (even by SIGKILL), the broker's stdin closes and it stops.
+  args.push('--stop-on-stdin-close', '--log-level', opts.logLevel ?? 'info')
   for (const [k, v] of Object.entries(opts.config ?? {})) args.push('--config', `${k}=${v}`)
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], cwd: ROOT })
+  const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'], cwd: ROOT })
   live.add(child)
   const closed = new Promise<void>((resolve) => child.once('close', () => resolve()))
-  child.once('exit', () => live.delete(child))
+  child.once('exit', () => {
+    live.delete(child)
+    // Our end of its stdin stays open otherwise, and 'close' would never come.
+    child.stdin?.destroy()
+  })
   let out = ''
   let err = ''
   child.stderr?.setEncoding('utf8').on('data', (d: string) => {
