@@ -267,6 +267,11 @@ export class GroupCoordinator {
     return this.#offsets.delete(groupId, topics)
   }
 
+  /** Drops the committed offsets of deleted topics from every group. */
+  removeTopics(topics: ReadonlySet<string>): Promise<void> {
+    return this.#offsets.removeTopics(topics)
+  }
+
   expireOffsets(): Promise<void> {
     return this.#offsets.expire()
   }

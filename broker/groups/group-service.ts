@@ -5,6 +5,7 @@ import type { Logger } from 'pino'
 import type { BrokerState } from '../server/broker-state.ts'
 import type { BrokerConfig } from '../server/config.ts'
 import { createTopic } from '../server/topic-admin.ts'
+import { RecordType } from '../metadata/records.ts'
 import type { LogManager } from '../storage/log-manager.ts'
 import { systemClock } from './clock.ts'
 import { GroupCoordinator } from './coordinator.ts'
@@ -52,4 +53,29 @@ export async function startGroupCoordinator(state: BrokerState): Promise<void> {
     if (created.errorCode !== 0) throw new Error(`cannot create ${OFFSETS_TOPIC}: ${created.errorMessage}`)
   }
   await loadGroups(coordinator, state.logs, partitions, log)
+  dropOffsetsOfDeletedTopics(state, log)
+}
+
+/**
+ * Committed offsets follow their topic: those of topics deleted while the broker was down go once loaded,
+ * those of a topic deleted later go when its RemoveTopic record is applied, so a topic recreated under the
+ * same name starts without stale offsets.
+ */
+function dropOffsetsOfDeletedTopics(state: BrokerState, log: Logger): void {
+  const { groups, metadata } = state
+  const report = (err: unknown): void => log.error({ err }, 'offsets of a deleted topic could not be removed')
+  const names = new Map<string, string>()
+  for (const t of metadata.image.topicsByName.values()) names.set(t.id, t.name)
+  const gone = new Set<string>()
+  for (const g of groups.groups.values())
+    for (const topic of g.offsets.keys()) if (!metadata.image.topicsByName.has(topic)) gone.add(topic)
+  if (gone.size > 0) groups.removeTopics(gone).catch(report)
+  metadata.onRecord((rec) => {
+    if (rec.type === RecordType.TOPIC) names.set(rec.topicId, rec.name)
+    else if (rec.type === RecordType.REMOVE_TOPIC) {
+      const name = names.get(rec.topicId)
+      names.delete(rec.topicId)
+      if (name !== undefined) groups.removeTopics(new Set([name])).catch(report)
+    }
+  })
 }

@@ -284,6 +284,22 @@ export class Offsets {
     return { errorCode: E.NONE, topics: result }
   }
 
+  /** A topic was deleted: its committed offsets go from every group (tombstones), as Kafka does. */
+  async removeTopics(topics: ReadonlySet<string>): Promise<void> {
+    for (const group of [...this.#ctx.groups.values()]) {
+      const records: CoordinatorRecord[] = []
+      for (const [topic, parts] of group.offsets) {
+        if (!topics.has(topic)) continue
+        for (const partition of parts.keys())
+          records.push({ kind: 'offset', group: group.groupId, topic, partition, value: null })
+      }
+      for (const byTopic of group.pendingTxnOffsets.values()) for (const t of topics) byTopic.delete(t)
+      if (records.length === 0) continue
+      for (const t of topics) group.offsets.delete(t)
+      await this.#ctx.log.append(group.groupId, records)
+    }
+  }
+
   /**
    * Kafka's offset retention: an empty group's offsets expire offsets.retention.minutes after it became
    * empty; a stable consumer group's offsets of topics it no longer subscribes to, and a simple group's

@@ -524,6 +524,29 @@ describe('offsets', () => {
   })
 })
 
+describe('deleted topics', () => {
+  it('drops their offsets from every group with tombstones', async () => {
+    const c = (groupId: string, name: string) =>
+      gc.commitOffsets({
+        groupId,
+        generationId: -1,
+        memberId: '',
+        groupInstanceId: null,
+        retentionTimeMs: -1,
+        topics: [{ name, partitions: [{ partitionIndex: 0, offset: 1n, leaderEpoch: -1, metadata: null }] }],
+      })
+    await c('a', 'gone')
+    await c('a', 'kept')
+    await c('b', 'gone')
+    await gc.removeTopics(new Set(['gone']))
+    expect(gc.fetchOffsets('a', null).topics.map((t) => t.name)).toEqual(['kept'])
+    expect(gc.fetchOffsets('b', null).topics).toEqual([])
+    expect(log.records.slice(-1)).toEqual([
+      { kind: 'offset', group: 'b', topic: 'gone', partition: 0, value: null },
+    ])
+  })
+})
+
 describe('transactional offset commits', () => {
   const txn = (producerId: bigint, offset: bigint) =>
     gc.txnCommitOffsets({
