@@ -2,8 +2,7 @@
 // takes (--bootstrap-server, SASL, TLS), --output, --help, and how a command's failures become exit codes.
 import { readFileSync } from 'node:fs'
 import { parseArgs, type ParseArgsOptionsConfig } from 'node:util'
-import { ClusterClient } from '../client/cluster-client.ts'
-import { classifyConnectionError, parseBootstrap } from '../client/connections.ts'
+import type { ClusterClient } from '../client/cluster-client.ts'
 import { AdminError, toAdminError } from '../client/errors.ts'
 import type { ConnectionConfig, SaslMechanism } from '../client/types.ts'
 import { installPipeGuard, type OutputMode } from './output.ts'
@@ -84,7 +83,17 @@ export function outputMode(values: ConnectionValues): OutputMode {
   return mode
 }
 
-export function bootstrapOf(values: ConnectionValues): string[] {
+/** The Kafka client's modules, loaded on first use: --help, usage errors and dump-log never pay for them. */
+async function kafkaModules() {
+  const [{ ClusterClient }, connections] = await Promise.all([
+    import('../client/cluster-client.ts'),
+    import('../client/connections.ts'),
+  ])
+  return { ClusterClient, ...connections }
+}
+
+export async function bootstrapOf(values: ConnectionValues): Promise<string[]> {
+  const { parseBootstrap } = await kafkaModules()
   const raw = values['bootstrap-server'] ?? process.env.STRATA_BOOTSTRAP_SERVER ?? DEFAULT_BOOTSTRAP
   const list = raw
     .split(',')
@@ -98,8 +107,8 @@ export function bootstrapOf(values: ConnectionValues): string[] {
 }
 
 /** The Kafka client for the connection options; the caller closes it. */
-export function clientFrom(values: ConnectionValues): ClusterClient {
-  const bootstrap = bootstrapOf(values)
+export async function clientFrom(values: ConnectionValues): Promise<ClusterClient> {
+  const bootstrap = await bootstrapOf(values)
   let sasl: ConnectionConfig['sasl'] = null
   const mechanism = values['sasl-mechanism']
   if (mechanism !== undefined) {
@@ -141,6 +150,7 @@ export function clientFrom(values: ConnectionValues): ClusterClient {
         }
       : null,
   }
+  const { ClusterClient } = await kafkaModules()
   return new ClusterClient(config, { password })
 }
 
@@ -169,15 +179,15 @@ export function parseKeyValues(name: string, list: string[] | undefined): Record
 }
 
 /** A one-line reason for a failure, saying which stage of reaching the cluster failed when it is that. */
-export function describeFailure(
+export async function describeFailure(
   error: unknown,
   context: { bootstrap: string; sasl: boolean; tls: boolean },
-): string {
+): Promise<string> {
   const e = error instanceof AdminError ? error : toAdminError(error)
   const text = e.message.replace(/\s+/g, ' ').trim()
   const where = context.bootstrap
   if (e.code === 'connection' || e.code === 'timeout' || e.code === 'not-authorized') {
-    const { stage } = classifyConnectionError(e)
+    const { stage } = (await kafkaModules()).classifyConnectionError(e)
     if (stage === 'dns' || /ENOTFOUND|EAI_AGAIN/.test(text)) return `cannot resolve ${where}: ${text}`
     if (stage === 'refused') return `cannot connect to ${where}: ${text}`
     if (stage === 'tls' || (context.tls && /disconnected|closed|reset/i.test(text)))
@@ -230,7 +240,7 @@ export async function runCommand(
       sasl: argv.some((a) => a.startsWith('--sasl-mechanism')),
       tls: argv.some((a) => a === '--tls' || a.startsWith('--tls-')),
     }
-    process.stderr.write(`strata ${name}: ${describeFailure(error, context)}\n`)
+    process.stderr.write(`strata ${name}: ${await describeFailure(error, context)}\n`)
     return 1
   }
 }
@@ -240,7 +250,7 @@ export async function withClient<T>(
   values: ConnectionValues,
   fn: (client: ClusterClient) => Promise<T>,
 ): Promise<T> {
-  const client = clientFrom(values)
+  const client = await clientFrom(values)
   try {
     return await fn(client)
   } finally {

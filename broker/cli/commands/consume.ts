@@ -2,9 +2,8 @@
 // reads partitions directly with Fetch (no group, nothing committed); with --group it joins the group,
 // resumes from the committed offsets and commits what it printed when it stops (Ctrl-C, --max-messages,
 // --timeout-ms).
-import { Consumer, type Message } from '@platformatic/kafka'
+import type { Message } from '@platformatic/kafka'
 import type { ClusterClient } from '../../client/cluster-client.ts'
-import { kafkaOptions } from '../../client/cluster-client.ts'
 import { decodePayload } from '../../client/decode.ts'
 import { AdminError } from '../../client/errors.ts'
 import { batchToViews } from '../../client/fetch-range.ts'
@@ -267,6 +266,10 @@ async function consumeInGroup(
   printer: Printer,
   control: StopControl,
 ): Promise<number> {
+  const [{ Consumer }, { kafkaOptions }] = await Promise.all([
+    import('@platformatic/kafka'),
+    import('../../client/cluster-client.ts'),
+  ])
   const consumer = new Consumer({
     ...kafkaOptions(client.config, { password }, 'strata-cli'),
     groupId,
@@ -359,7 +362,7 @@ export function run(argv: string[]): Promise<number> {
     }
     const timeoutMs = parseIntArg('timeout-ms', values['timeout-ms'], 1, NO_LIMIT)
     const printer = makePrinter(format, values.separator)
-    const client = clientFrom(values)
+    const client = await clientFrom(values)
     const control = stopControl(timeoutMs)
     try {
       const printed =
