@@ -97,4 +97,22 @@ describe('MetadataStore', () => {
     await again.close()
     await s.close()
   })
+
+  it('snapshots after many records and drops the segments the snapshot covers', async () => {
+    const dir = tmp()
+    const s = await MetadataStore.open(dir, log)
+    await s.commit(topic('big', ID, 1200))
+    await s.commit(topic('after', Buffer.alloc(16, 9).toString('base64url'), 1))
+    // The snapshot is written in the background after the big commit, from the image at that moment
+    // (which may already hold the later commit); a later commit's write queues behind it.
+    const files = fs.readdirSync(path.join(dir, METADATA_DIR)).sort()
+    expect(files.filter((f) => f.endsWith('.checkpoint'))).toHaveLength(1)
+    expect(files).not.toContain('00000000000000000000.log')
+    const again = await MetadataStore.open(dir, log)
+    expect(again.image.topicsByName.get('big')?.partitions.length).toBe(1200)
+    expect(again.image.topicsByName.has('after')).toBe(true)
+    expect(again.nextOffset).toBe(1203n)
+    await again.close()
+    await s.close()
+  })
 })
