@@ -115,10 +115,20 @@ export const useMessagesStore = defineStore('messages', () => {
     () => (direction.value === 'forward' ? history.length > 0 : !done.value) && !tailing.value,
   )
 
-  function firstStart(): ReadStart {
-    if (startKind.value === 'offset') return { kind: 'offset', offset: startOffset.value.trim() || '0' }
-    if (startKind.value === 'timestamp')
-      return { kind: 'timestamp', timestamp: new Date(startTime.value).getTime() }
+  /** The chosen start, or null (with the reason shown) when the offset or time is not valid. */
+  function firstStart(): ReadStart | null {
+    if (startKind.value === 'offset') {
+      const offset = startOffset.value.trim() || '0'
+      if (/^\d{1,19}$/.test(offset)) return { kind: 'offset', offset }
+      state.error.value = new Error('The start offset must be a whole number of 0 or more.')
+      return null
+    }
+    if (startKind.value === 'timestamp') {
+      const timestamp = new Date(startTime.value).getTime()
+      if (Number.isFinite(timestamp) && timestamp >= 0) return { kind: 'timestamp', timestamp }
+      state.error.value = new Error('Pick a date and time to start from.')
+      return null
+    }
     return { kind: startKind.value }
   }
 
@@ -155,12 +165,14 @@ export const useMessagesStore = defineStore('messages', () => {
     topic.value = name
     partition.value = part
     history = []
-    await read(firstStart())
+    const start = firstStart()
+    if (start) await read(start)
   }
 
   async function reload(): Promise<void> {
     history = []
-    await read(firstStart())
+    const start = firstStart()
+    if (start) await read(start)
   }
 
   /** Next page in the reading direction; the previous one comes back from history. */

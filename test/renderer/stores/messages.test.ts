@@ -139,4 +139,18 @@ describe('messages store', () => {
     expect(s.rows[0]?.value).toBeNull()
     expect(s.rows[0]?.valueBytes).toEqual(new Uint8Array([0xff, 0x00, 0xfe]))
   })
+
+  it('refuses a malformed start offset or an empty date before reading', async () => {
+    fake.answer('messages/read', { messages: [], next: [], done: true })
+    const s = useMessagesStore()
+    s.startKind = 'offset'
+    s.startOffset = '-3'
+    await s.open('t', null)
+    expect((s.error as Error).message).toMatch(/whole number/)
+    s.startKind = 'timestamp'
+    s.startTime = ''
+    await s.reload()
+    expect((s.error as Error).message).toMatch(/date and time/)
+    expect(fake.callsOf('messages/read')).toHaveLength(0)
+  })
 })
