@@ -1,0 +1,180 @@
+"""librdkafka workload driver for `npm run bench` (confluent-kafka from Debian; run with /usr/bin/python3).
+
+Each subcommand runs one workload in its own process and prints one JSON line on stdout:
+  produce  --bootstrap B --topic T --partitions N --size S --count C --acks 1|all
+  consume  --bootstrap B --topic T --partitions N --bytes TOTAL
+  latency-consume --bootstrap B --topic T        (prints "ready", then the latency summary)
+  latency-produce --bootstrap B --topic T --rate R --seconds S --size S
+  mock                                           (in-memory librdkafka mock cluster; prints its address,
+                                                  lives until stdin closes)
+"""
+import argparse
+import json
+import sys
+import time
+
+import confluent_kafka as ck
+
+
+def emit(obj):
+    sys.stdout.write(json.dumps(obj) + '\n')
+    sys.stdout.flush()
+
+
+def producer(bootstrap, acks, linger_ms):
+    return ck.Producer({
+        'bootstrap.servers': bootstrap,
+        'acks': acks,
+        'linger.ms': linger_ms,
+        'batch.size': 1_000_000,
+        'queue.buffering.max.messages': 1_000_000,
+        'queue.buffering.max.kbytes': 1_048_576,
+        'compression.type': 'none',
+        'enable.idempotence': False,
+    })
+
+
+def produce(a):
+    p = producer(a.bootstrap, a.acks, 5)
+    p.list_topics(a.topic, timeout=10)
+    value = b'x' * a.size
+    errors = []
+
+    def on_delivery(err, _msg):
+        if err is not None and len(errors) < 5:
+            errors.append(str(err))
+
+    t0 = time.perf_counter()
+    n = a.partitions
+    for i in range(a.count):
+        while True:
+            try:
+                p.produce(a.topic, value, partition=i % n, on_delivery=on_delivery if i % 1000 == 0 else None)
+                break
+            except BufferError:
+                p.poll(0.001)
+        if i % 10000 == 0:
+            p.poll(0)
+    remaining = p.flush(120)
+    seconds = time.perf_counter() - t0
+    emit({'records': a.count, 'bytes': a.count * a.size, 'seconds': seconds, 'undelivered': remaining,
+          'errors': errors})
+
+
+def consume(a):
+    c = ck.Consumer({
+        'bootstrap.servers': a.bootstrap,
+        'group.id': 'bench-consume',
+        'enable.auto.commit': False,
+        'fetch.max.bytes': 52_428_800,
+        'max.partition.fetch.bytes': 8_388_608,
+        'queued.max.messages.kbytes': 262_144,
+    })
+    c.assign([ck.TopicPartition(a.topic, p, ck.OFFSET_BEGINNING) for p in range(a.partitions)])
+    got = 0
+    records = 0
+    t0 = None
+    deadline = time.monotonic() + 600
+    while got < a.bytes and time.monotonic() < deadline:
+        msgs = c.consume(10000, 1.0)
+        if t0 is None and msgs:
+            t0 = time.perf_counter()
+        for m in msgs:
+            if m.error() is None:
+                got += len(m.value())
+                records += 1
+    seconds = time.perf_counter() - (t0 or time.perf_counter())
+    c.close()
+    emit({'records': records, 'bytes': got, 'seconds': seconds})
+
+
+def latency_consume(a):
+    c = ck.Consumer({
+        'bootstrap.servers': a.bootstrap,
+        'group.id': 'bench-latency',
+        'enable.auto.commit': False,
+        'fetch.wait.max.ms': 100,
+        'fetch.min.bytes': 1,
+    })
+    c.assign([ck.TopicPartition(a.topic, 0, ck.OFFSET_END)])
+    # The first poll resolves the end offset; only then is the producer told to start.
+    c.consume(1, 1.0)
+    emit({'ready': True})
+    lat = []
+    idle_since = None
+    while True:
+        msgs = c.consume(1000, 0.2)
+        now = time.time_ns()
+        if not msgs:
+            if lat and idle_since is None:
+                idle_since = time.monotonic()
+            if idle_since is not None and time.monotonic() - idle_since > 2:
+                break
+            continue
+        idle_since = None
+        for m in msgs:
+            v = m.value()
+            if m.error() is None and v is not None and v[:1] == b'T':
+                if v[1:2] == b'E':
+                    idle_since = time.monotonic() - 10
+                    continue
+                lat.append((now - int(v[1:20])) / 1e6)
+    c.close()
+    lat.sort()
+
+    def pct(q):
+        return lat[min(len(lat) - 1, int(q * len(lat)))] if lat else None
+
+    emit({'count': len(lat), 'p50': pct(0.5), 'p99': pct(0.99), 'p999': pct(0.999),
+          'max': lat[-1] if lat else None})
+
+
+def latency_produce(a):
+    p = producer(a.bootstrap, '1', 0)
+    p.list_topics(a.topic, timeout=10)
+    pad = b'x' * (a.size - 20)
+    total = a.rate * a.seconds
+    t0 = time.perf_counter()
+    for i in range(total):
+        due = t0 + i / a.rate
+        while True:
+            now = time.perf_counter()
+            if now >= due:
+                break
+            if due - now > 0.0005:
+                p.poll(0)
+                time.sleep(min(due - now, 0.001))
+        p.produce(a.topic, b'T' + str(time.time_ns()).zfill(19).encode() + pad, partition=0)
+        p.poll(0)
+    p.flush(30)
+    time.sleep(0.5)
+    p.produce(a.topic, b'TE', partition=0)
+    p.flush(30)
+    emit({'sent': total, 'seconds': time.perf_counter() - t0})
+
+
+def mock(_a):
+    p = ck.Producer({'test.mock.num.brokers': 1, 'log_level': 3})
+    b = list(p.list_topics(timeout=10).brokers.values())[0]
+    emit({'bootstrap': f'{b.host}:{b.port}'})
+    sys.stdin.read()
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('cmd')
+    ap.add_argument('--bootstrap')
+    ap.add_argument('--topic')
+    ap.add_argument('--partitions', type=int, default=1)
+    ap.add_argument('--size', type=int, default=1024)
+    ap.add_argument('--count', type=int, default=100000)
+    ap.add_argument('--acks', default='1')
+    ap.add_argument('--bytes', type=int, default=0)
+    ap.add_argument('--rate', type=int, default=10000)
+    ap.add_argument('--seconds', type=int, default=30)
+    a = ap.parse_args()
+    {'produce': produce, 'consume': consume, 'latency-consume': latency_consume,
+     'latency-produce': latency_produce, 'mock': mock}[a.cmd](a)
+
+
+main()

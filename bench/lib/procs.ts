@@ -1,0 +1,101 @@
+// Child processes for the benchmarks: the librdkafka driver (bench/lib/driver.py), timing a process to its
+// ready line, and a process's resident memory from /proc.
+import { spawn, type ChildProcess } from 'node:child_process'
+import { readFile } from 'node:fs/promises'
+import { fileURLToPath } from 'node:url'
+
+const DRIVER = fileURLToPath(new URL('./driver.py', import.meta.url))
+const PYTHON = '/usr/bin/python3'
+
+export type DriverResult = Record<string, number | string | boolean | null | string[]>
+
+/** Runs one driver workload to completion and returns the JSON line it printed. */
+export function runDriver(args: string[]): Promise<DriverResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(PYTHON, [DRIVER, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+    let out = ''
+    let err = ''
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d))
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d))
+    child.once('error', reject)
+    child.once('close', (code) => {
+      const last = out.trim().split('\n').pop() ?? ''
+      if (code !== 0 || last === '') {
+        reject(new Error(`driver ${args[0]} exited ${code}: ${err.slice(-2000)}`))
+        return
+      }
+      resolve(JSON.parse(last) as DriverResult)
+    })
+  })
+}
+
+/** A long-lived driver process; `line()` resolves with each JSON line it prints, in order. */
+export interface LiveDriver {
+  child: ChildProcess
+  line(): Promise<DriverResult>
+}
+
+export function spawnDriver(args: string[], stdin: 'pipe' | 'ignore' = 'ignore'): LiveDriver {
+  const child = spawn(PYTHON, [DRIVER, ...args], { stdio: [stdin, 'pipe', 'pipe'] })
+  const lines: DriverResult[] = []
+  const waiting: ((r: DriverResult) => void)[] = []
+  let buf = ''
+  let err = ''
+  child.stderr?.setEncoding('utf8').on('data', (d: string) => (err += d))
+  child.stdout?.setEncoding('utf8').on('data', (d: string) => {
+    buf += d
+    let nl: number
+    while ((nl = buf.indexOf('\n')) >= 0) {
+      const obj = JSON.parse(buf.slice(0, nl)) as DriverResult
+      buf = buf.slice(nl + 1)
+      const w = waiting.shift()
+      if (w) w(obj)
+      else lines.push(obj)
+    }
+  })
+  return {
+    child,
+    line: () =>
+      new Promise((resolve, reject) => {
+        const ready = lines.shift()
+        if (ready) return resolve(ready)
+        waiting.push(resolve)
+        child.once('close', (code) =>
+          reject(new Error(`driver ${args[0]} exited ${code}: ${err.slice(-2000)}`)),
+        )
+      }),
+  }
+}
+
+/** Milliseconds from spawn until stdout matches `ready` (then the process is stopped), or until it exits. */
+export function timeProcess(args: string[], ready: RegExp | null): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now()
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'ignore'] })
+    let out = ''
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      out += d
+      if (ready !== null && ready.test(out)) {
+        const ms = performance.now() - t0
+        child.once('exit', () => resolve(ms))
+        child.kill('SIGTERM')
+      }
+    })
+    child.once('error', reject)
+    child.once('exit', () => {
+      if (ready === null) resolve(performance.now() - t0)
+    })
+  })
+}
+
+/** Current and peak resident set of a process, in MiB. */
+export async function memoryMiB(pid: number): Promise<{ rss: number; peak: number }> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8')
+  const kib = (key: string) => Number(new RegExp(`${key}:\\s+(\\d+)`).exec(status)?.[1] ?? NaN)
+  return { rss: kib('VmRSS') / 1024, peak: kib('VmHWM') / 1024 }
+}
+
+export function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b)
+  return s[Math.floor(s.length / 2)] as number
+}

@@ -1,0 +1,72 @@
+// Start-up: process start to the broker's ready line, with an empty data directory and with 1,000
+// partitions holding data (5 GB in the full run), next to a bare `node -e 0` start in the same run.
+import { join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { startBroker } from '../test/helpers/broker-process.ts'
+import { median, runDriver, timeProcess } from './lib/procs.ts'
+import type { Row } from './lib/report.ts'
+import { createTopic } from './lib/topics.ts'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+
+const LAUNCHER = join(resolve(fileURLToPath(new URL('..', import.meta.url))), 'bin', 'strata.js')
+const READY = /ready on/
+
+function brokerArgs(dir: string): string[] {
+  return [LAUNCHER, 'broker', '--host', '127.0.0.1', '--port', '0', '--data-dir', dir, '--log-level', 'warn']
+}
+
+async function timeRuns(runs: number, args: () => Promise<string[]>, ready: RegExp | null): Promise<number> {
+  const ms: number[] = []
+  for (let i = 0; i < runs; i++) ms.push(await timeProcess(await args(), ready))
+  return median(ms)
+}
+
+export async function startupBench(quick: boolean): Promise<Row[]> {
+  const runs = quick ? 3 : 7
+  const tmp = await mkdtemp(join(tmpdir(), 'strata-bench-start-'))
+  let n = 0
+  const bare = await timeRuns(runs, async () => ['-e', '0'], null)
+  const empty = await timeRuns(runs, async () => brokerArgs(join(tmp, `empty-${n++}`)), READY)
+
+  // 1,000 partitions filled through the broker itself, then restarted on the same directory.
+  const gb = quick ? 0.1 : 5
+  const full = join(tmp, 'full')
+  const broker = await startBroker({ logLevel: 'warn', dataDir: full })
+  await createTopic(broker.port, 'bench-start', 1000)
+  const count = Math.round((gb * 1e9) / 1024)
+  await runDriver([
+    'produce',
+    '--bootstrap',
+    broker.bootstrap,
+    '--topic',
+    'bench-start',
+    '--partitions',
+    '1000',
+    '--size',
+    '1024',
+    '--count',
+    String(count),
+  ])
+  await broker.stop()
+  const filled = await timeRuns(runs, async () => brokerArgs(full), READY)
+  await rm(tmp, { recursive: true, force: true })
+  const ratio = empty / bare
+  return [
+    {
+      figure: 'start to ready, empty dir',
+      value: empty,
+      unit: 'ms',
+      reference: { label: 'bare node', value: bare, unit: 'ms' },
+      ratio,
+      target: { text: '< 3x bare node', pass: ratio < 3 },
+    },
+    {
+      figure: `start to ready, 1000 partitions ${gb} GB`,
+      value: filled,
+      unit: 'ms',
+      reference: { label: 'bare node', value: bare, unit: 'ms' },
+      ratio: filled / bare,
+    },
+  ]
+}
