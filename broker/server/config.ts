@@ -116,7 +116,9 @@ const DEFS: BrokerConfigDef[] = [
     atLeast(0),
   ),
   def('log.flush.interval.messages', 'long', LONG_MAX, true, 'Messages between fsyncs', atLeast(1)),
-  def('log.flush.interval.ms', 'long', null, true, 'Time between fsyncs', atLeast(0)),
+  // Kafka never forces an fsync; a local broker syncs once a second (see README, Durability): a crash of the
+  // broker loses nothing, a power cut at most the last second.
+  def('log.flush.interval.ms', 'long', '1000', true, 'Time between fsyncs', atLeast(0)),
   def('log.flush.scheduler.interval.ms', 'long', LONG_MAX, false, 'Flush check interval', atLeast(0)),
   def('log.preallocate', 'boolean', 'false', true, 'Preallocate segment files'),
   def(
