@@ -198,4 +198,12 @@ describe('console (web mode, bundled broker)', () => {
     await app.switchCluster('Bundled broker')
     await page.getByRole('tab', { name: 'Segments' }).waitFor()
   })
+
+  it('adds partitions but never fewer', async () => {
+    const topics = new TopicsPage(page)
+    await app.go('Topics')
+    expect(await topics.addPartitions('e2e.orders', 2)).toMatch(/never be removed/)
+    await topics.addPartitions('e2e.orders', 5)
+    await expect.poll(() => topics.row('e2e.orders').getByRole('cell').nth(1).textContent()).toBe('5')
+  })
 })

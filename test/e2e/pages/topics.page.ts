@@ -59,6 +59,23 @@ export class TopicsPage {
     await dialog.waitFor({ state: 'detached' })
   }
 
+  /** Returns the dialog's message for the count; adds the partitions when the count is accepted. */
+  async addPartitions(name: string, count: number): Promise<string> {
+    await this.filter(name)
+    await this.row(name)
+      .getByRole('button', { name: `Add partitions to ${name}` })
+      .click()
+    const dialog = this.page.getByRole('dialog', { name: `Add partitions to ${name}` })
+    await dialog.getByLabel('New partition count').fill(String(count))
+    const message = (await dialog.locator('#grow-msg').textContent()) ?? ''
+    const add = dialog.getByRole('button', { name: 'Add partitions' })
+    if (await add.isEnabled()) {
+      await add.click()
+      await dialog.waitFor({ state: 'detached' })
+    } else await dialog.getByRole('button', { name: 'Cancel' }).click()
+    return message
+  }
+
   async open(name: string): Promise<void> {
     await this.filter(name)
     await this.row(name).getByRole('link', { name, exact: true }).click()
