@@ -20,6 +20,8 @@ export interface ProducerStateLog {
   logEndOffset(): bigint
   /** The headers of the batches at and after `from`, in offset order. */
   replay(from: bigint): AsyncIterable<ReplayedBatch>
+  /** Bounds the log's last stable offset by the earliest open transaction (-1: none open). */
+  setFirstUnstableOffset?(offset: bigint): void
 }
 
 const SNAPSHOT_EVERY_BYTES = 64 * 1024 * 1024
@@ -58,9 +60,22 @@ export class PartitionProducers {
       for await (const b of log.replay(from)) {
         if (b.baseOffset + BigInt(b.lastOffsetDelta) < from) continue
         if (!b.isControl) p.table.record(b, b.baseOffset)
+        else if (b.transactional === true) p.table.endTransaction(b.producerId, b.epoch, -1, b.maxTimestamp)
       }
     }
+    p.syncStableOffset()
     return p
+  }
+
+  /** Hands the earliest open transaction to the log (after transactional batches or markers are recorded). */
+  syncStableOffset(): void {
+    this.log.setFirstUnstableOffset?.(this.table.firstUnstableOffset())
+  }
+
+  /** Before appending a transactional batch at the log end: keep it unstable until it is recorded. */
+  holdStableOffsetAt(offset: bigint): void {
+    const first = this.table.firstUnstableOffset()
+    this.log.setFirstUnstableOffset?.(first >= 0n && first < offset ? first : offset)
   }
 
   /**

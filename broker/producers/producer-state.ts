@@ -40,6 +40,8 @@ export interface ProducerBatch {
   baseSequence: number
   lastOffsetDelta: number
   maxTimestamp: bigint
+  /** A batch of a transaction: it opens the producer's transaction on this partition if none is open. */
+  transactional?: boolean
 }
 
 export type SequenceRejection = 'out-of-order-sequence' | 'invalid-producer-epoch' | 'unknown-producer-id'
@@ -167,6 +169,47 @@ export class ProducerStateTable {
     })
     if (entry.batches.length > MAX_CACHED_BATCHES) entry.batches.shift()
     entry.lastTimestamp = batch.maxTimestamp
+    if (batch.transactional === true && entry.currentTxnFirstOffset < 0n)
+      entry.currentTxnFirstOffset = firstOffset
+  }
+
+  /**
+   * A commit or abort marker of `producerId` at `epoch` was written: its transaction on this partition is
+   * closed. Returns the first offset of that transaction, or -1 when none was open. The marker's epoch
+   * becomes the producer's (a coordinator that bumped the epoch fences the old producer here too).
+   */
+  endTransaction(producerId: bigint, epoch: number, coordinatorEpoch: number, timestamp: bigint): bigint {
+    let entry = this.producers.get(producerId)
+    if (entry === undefined) {
+      entry = {
+        producerId,
+        epoch,
+        batches: [],
+        coordinatorEpoch,
+        currentTxnFirstOffset: -1n,
+        lastTimestamp: timestamp,
+      }
+      this.producers.set(producerId, entry)
+    }
+    if (epoch > entry.epoch) {
+      entry.epoch = epoch
+      entry.batches = []
+    }
+    entry.coordinatorEpoch = coordinatorEpoch
+    entry.lastTimestamp = timestamp
+    const first = entry.currentTxnFirstOffset
+    entry.currentTxnFirstOffset = -1n
+    return first
+  }
+
+  /** The first offset of the earliest open transaction on this partition, or -1 when none is open. */
+  firstUnstableOffset(): bigint {
+    let min = -1n
+    for (const e of this.producers.values()) {
+      if (e.currentTxnFirstOffset >= 0n && (min < 0n || e.currentTxnFirstOffset < min))
+        min = e.currentTxnFirstOffset
+    }
+    return min
   }
 
   /** Replaces the whole table (loading a snapshot). */

@@ -7,6 +7,7 @@ import type { LogManager } from '../storage/log-manager.ts'
 import type { MetadataStore } from '../metadata/store.ts'
 import type { BrokerConfig } from './config.ts'
 import type { DataPath } from './data-path.ts'
+import type { TransactionCoordinator } from '../txn/coordinator.ts'
 import type { ApiRegistry } from './registry.ts'
 
 export interface BrokerState {
@@ -28,6 +29,8 @@ export interface BrokerState {
   dataPath: DataPath
   /** Classic consumer groups and committed offsets (durable in __consumer_offsets). */
   groups: GroupCoordinator
+  /** Transactional ids and their transactions (durable in __transaction_state). */
+  txn: TransactionCoordinator
   /** The served APIs (ApiVersions reads it). */
   registry: ApiRegistry
   log: Logger

@@ -4,6 +4,7 @@
 import net from 'node:net'
 import type { Logger } from 'pino'
 import { createGroupCoordinator, startGroupCoordinator } from '../groups/group-service.ts'
+import { createTransactionCoordinator, startTransactionCoordinator } from '../txn/txn-service.ts'
 import { MetadataStore } from '../metadata/store.ts'
 import { ConfigResourceType, RecordType } from '../metadata/records.ts'
 import { LogManager } from '../storage/log-manager.ts'
@@ -130,6 +131,7 @@ async function start(
     logs,
     dataPath,
     groups: createGroupCoordinator(config, logs, log),
+    txn: createTransactionCoordinator(config, logs, () => state),
     registry: new ApiRegistry(handlers),
     log: opts.log,
   }
@@ -146,6 +148,9 @@ async function start(
   void startGroupCoordinator(state).catch((err: unknown) =>
     log.error({ err: (err as Error).message }, 'consumer groups could not be loaded'),
   )
+  void startTransactionCoordinator(state).catch((err: unknown) =>
+    log.error({ err: (err as Error).message }, 'transaction coordinator could not be loaded'),
+  )
   if (!isLoopback(opts.host)) {
     log.warn({ host: opts.host }, 'listening on a non-loopback address: other machines can reach this broker')
   }
@@ -160,6 +165,7 @@ async function start(
         dataPath.fetchWaiters.close()
         await listener.close()
         state.groups.stop()
+        state.txn.stop()
         await dataPath.close()
         await logs.close()
         await metadata.close()

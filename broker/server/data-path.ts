@@ -1,6 +1,6 @@
 // The services of the produce/fetch data path, created once per broker: producer state per partition,
 // producer id allocation, incremental fetch sessions, and the wake-ups of long-polling fetches.
-import { ATTR_CONTROL } from '../protocol/records/batch-header.ts'
+import { ATTR_CONTROL, ATTR_TRANSACTIONAL } from '../protocol/records/batch-header.ts'
 import { ProducerIdManager } from '../producers/producer-id-manager.ts'
 import {
   ProducerStates,
@@ -61,6 +61,7 @@ function producerStateLog(log: PartitionLog): ProducerStateLog {
     dir: log.dir,
     isClosed: () => log.closed,
     logEndOffset: () => log.logEndOffset,
+    setFirstUnstableOffset: (offset) => log.setFirstUnstableOffset(offset),
     async *replay(from: bigint): AsyncGenerator<ReplayedBatch> {
       for await (const b of log.batchHeaders(from)) {
         yield {
@@ -71,6 +72,7 @@ function producerStateLog(log: PartitionLog): ProducerStateLog {
           maxTimestamp: b.maxTimestamp,
           baseOffset: b.baseOffset,
           isControl: (b.attributes & ATTR_CONTROL) !== 0,
+          transactional: (b.attributes & ATTR_TRANSACTIONAL) !== 0,
         }
       }
     },

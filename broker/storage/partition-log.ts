@@ -155,6 +155,7 @@ export class PartitionLog {
   #logStartOffset = 0n
   #nextOffset = 0n
   #highWatermark = 0n
+  #firstUnstableOffset = -1n
   #recoveryPoint = 0n
   #unflushedMessages = 0
   #lastFlushTime: number
@@ -221,9 +222,18 @@ export class PartitionLog {
     return this.#highWatermark
   }
 
-  /** Equal to the high watermark until transactions refine it. */
+  /** The high watermark, or the first offset of the earliest open transaction when that is lower. */
   get lastStableOffset(): bigint {
-    return this.#highWatermark
+    const unstable = this.#firstUnstableOffset
+    return unstable >= 0n && unstable < this.#highWatermark ? unstable : this.#highWatermark
+  }
+
+  /**
+   * Transaction hook: producer state sets the first offset of the earliest open transaction on this
+   * partition (-1 when none), which bounds the last stable offset.
+   */
+  setFirstUnstableOffset(offset: bigint): void {
+    this.#firstUnstableOffset = offset
   }
 
   get recoveryPoint(): bigint {

@@ -78,6 +78,7 @@ function producerBatch(b: BatchView): ProducerBatch {
     baseSequence: b.baseSequence,
     lastOffsetDelta: b.lastOffsetDelta,
     maxTimestamp: b.maxTimestamp,
+    transactional: b.isTransactional,
   }
 }
 
@@ -140,9 +141,12 @@ async function producePartition(
         }
       }
       if (check.kind === 'reject') return failed(index, REJECTION_CODES[check.reason], check.message)
+      const transactional = batches.some((b) => b.isTransactional)
+      if (transactional) producers.holdStableOffsetAt(log.logEndOffset)
       const out = await append()
       // Record with the timestamps as stored (LogAppendTime stamps them during the append).
       for (const b of batches) producers.table.record(producerBatch(b), b.baseOffset)
+      if (transactional) producers.syncStableOffset()
       producers.appended((records as Buffer).length)
       return out
     })

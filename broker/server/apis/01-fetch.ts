@@ -13,7 +13,8 @@
 // partitions' append events (no polling loop) until enough bytes arrived or maxWaitMs ran out.
 // Limits: partitionMaxBytes per partition and maxBytes for the response, but the first batch found is
 // returned whole even when larger (KIP-74). Record bytes go from the storage read into the response.
-// READ_COMMITTED reads stop at the last stable offset. Offsets below the log start or past the high
+// READ_COMMITTED reads stop at the last stable offset and carry the aborted transactions overlapping the
+// fetched range (from the partition's aborted transaction index), so consumers drop their records. Offsets below the log start or past the high
 // watermark are OFFSET_OUT_OF_RANGE.
 import { ErrorCode } from '../../protocol/errors.ts'
 import { decodeFetchRequest, type FetchRequest } from '../../protocol/generated/fetch-request.ts'
@@ -23,7 +24,8 @@ import {
   type FetchResponsePartitionDataInput,
 } from '../../protocol/generated/fetch-response.ts'
 import { StorageError } from '../../storage/errors.ts'
-import { waitKey } from '../data-path.ts'
+import { abortedIndexOf } from '../../storage/txn-index.ts'
+import { producersOf, waitKey } from '../data-path.ts'
 import type { BrokerState } from '../broker-state.ts'
 import type { FetchContext, ForgottenTopic, RequestedPartition } from '../fetch-sessions.ts'
 import { api, type RequestContext } from '../registry.ts'
@@ -95,6 +97,9 @@ async function readAll(
       reads.push(errorRead(p, topic.name, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION))
       continue
     }
+    const committed = req.isolationLevel === READ_COMMITTED && ctx.apiVersion >= 4
+    // The last stable offset is known once the partition's producer state is loaded (first use only).
+    if (committed) await producersOf(broker.dataPath, log)
     const out: PartitionRead['out'] = {
       partitionIndex: p.partition,
       errorCode: ErrorCode.NONE,
@@ -121,6 +126,10 @@ async function readAll(
       out.lastStableOffset = res.lastStableOffset
       out.logStartOffset = res.logStartOffset
       out.records = res.records
+      if (committed && res.records.length > 0) {
+        const aborted = (await abortedIndexOf(log)).overlapping(p.fetchOffset, res.lastStableOffset)
+        out.abortedTransactions = aborted.map((a) => ({ producerId: a.producerId, firstOffset: a.firstOffset }))
+      }
       if (res.records.length > 0) {
         foundData = true
         budget -= res.records.length

@@ -14,6 +14,7 @@ import {
 } from '../../protocol/generated/list-offsets-response.ts'
 import { StorageError } from '../../storage/errors.ts'
 import type { PartitionLog } from '../../storage/partition-log.ts'
+import { producersOf } from '../data-path.ts'
 import { api, type RequestContext } from '../registry.ts'
 
 type PartitionOut = ListOffsetsResponseListOffsetsPartitionResponseInput
@@ -75,6 +76,8 @@ async function listPartition(
     return { ...base, errorCode: ErrorCode.UNSUPPORTED_VERSION, oldStyleOffsets: [] }
   }
   try {
+    // The last stable offset is known once the partition's producer state is loaded (first use only).
+    if (isolationLevel === READ_COMMITTED) await producersOf(broker.dataPath, log)
     const found = await lookup(log, p.timestamp, isolationLevel)
     if (apiVersion === 0) {
       const offsets = found.offset >= 0n && p.maxNumOffsets > 0 ? [found.offset] : []

@@ -3,14 +3,15 @@
 // producer can ask for a fresh id after UNKNOWN_PRODUCER_ID / OUT_OF_ORDER (KIP-360). v4: the response
 // may carry PRODUCER_FENCED for transactional ids. v5: same as v4 (KIP-890).
 // Idempotent producers (no transactional id) always get a new producer id at epoch 0; ids come from
-// blocks reserved durably, so they stay unique across restarts. Transactional ids need the transaction
-// coordinator; without one this broker answers COORDINATOR_NOT_AVAILABLE.
+// blocks reserved durably, so they stay unique across restarts. Transactional ids go to the transaction
+// coordinator (broker/txn/): epoch bump, zombie fencing, transaction.max.timeout.ms.
 import { ErrorCode } from '../../protocol/errors.ts'
 import { decodeInitProducerIdRequest } from '../../protocol/generated/init-producer-id-request.ts'
 import {
   encodeInitProducerIdResponse,
   type InitProducerIdResponseInput,
 } from '../../protocol/generated/init-producer-id-response.ts'
+import { forVersion } from '../../txn/errors.ts'
 import { api } from '../registry.ts'
 
 export default api(
@@ -21,11 +22,24 @@ export default api(
     encode: encodeInitProducerIdResponse,
     handle: async (req, ctx): Promise<InitProducerIdResponseInput> => {
       if (req.transactionalId !== null) {
-        return {
+        const fail = (errorCode: number): InitProducerIdResponseInput => ({
           throttleTimeMs: 0,
-          errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE,
+          errorCode,
           producerId: -1n,
           producerEpoch: -1,
+        })
+        if (!ctx.broker.txn.loaded) return fail(ErrorCode.COORDINATOR_LOAD_IN_PROGRESS)
+        try {
+          const r = await ctx.broker.txn.initProducerId(
+            req.transactionalId,
+            req.transactionTimeoutMs,
+            ctx.apiVersion >= 3 ? req.producerId : -1n,
+            ctx.apiVersion >= 3 ? req.producerEpoch : -1,
+          )
+          return { throttleTimeMs: 0, ...r, errorCode: forVersion(r.errorCode, ctx.apiVersion, 4) }
+        } catch (err) {
+          ctx.log.warn({ err: (err as Error).message }, 'InitProducerId failed')
+          return fail(ErrorCode.COORDINATOR_NOT_AVAILABLE)
         }
       }
       const producerId = await ctx.broker.dataPath.producerIds.allocate()

@@ -29,6 +29,10 @@ import describeGroups from './15-describe-groups.ts'
 import listGroups from './16-list-groups.ts'
 import deleteGroups from './42-delete-groups.ts'
 import offsetDelete from './47-offset-delete.ts'
+import addPartitionsToTxn from './24-add-partitions-to-txn.ts'
+import addOffsetsToTxn from './25-add-offsets-to-txn.ts'
+import endTxn from './26-end-txn.ts'
+import txnOffsetCommit from './28-txn-offset-commit.ts'
 
 export const handlers: ApiHandler<unknown, unknown>[] = [
   produce,
@@ -59,4 +63,8 @@ export const handlers: ApiHandler<unknown, unknown>[] = [
   listGroups,
   deleteGroups,
   offsetDelete,
+  addPartitionsToTxn,
+  addOffsetsToTxn,
+  endTxn,
+  txnOffsetCommit,
 ]
