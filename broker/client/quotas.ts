@@ -4,17 +4,10 @@ import type { ClusterClient } from './cluster-client.ts'
 import { run } from './run.ts'
 import type { QuotaEntityType, QuotaEntry } from './types.ts'
 
-const MATCH_ANY = 2
-
 export function listQuotas(client: ClusterClient): Promise<QuotaEntry[]> {
   return run(async () => {
-    const entries = await client.admin.describeClientQuotas({
-      components: (['user', 'client-id', 'ip'] as const).map((entityType) => ({
-        entityType,
-        matchType: MATCH_ANY,
-      })),
-      strict: false,
-    })
+    // No components, not strict: every entity. (Kafka refuses an `ip` component next to user or client-id.)
+    const entries = await client.admin.describeClientQuotas({ components: [], strict: false })
     return entries.map((e) => ({
       entity: e.entity.map((part) => ({
         type: part.entityType as QuotaEntityType,

@@ -1,6 +1,12 @@
 // The in-memory cluster image: what the metadata log's records add up to. Replaying the same records
 // always gives the same image; nothing here touches the disk.
-import { ConfigResourceType, RecordType, type MetadataRecord } from './records.ts'
+import {
+  ConfigResourceType,
+  RecordType,
+  type AclBindingValue,
+  type MetadataRecord,
+  type QuotaEntityPart,
+} from './records.ts'
 
 export interface PartitionState {
   partition: number
@@ -21,11 +27,27 @@ export interface TopicState {
   configs: Map<string, string>
 }
 
+export interface ClientQuotaState {
+  /** Parts sorted by entity type. */
+  entity: QuotaEntityPart[]
+  values: Map<string, number>
+}
+
+/** Canonical key of a quota entity: the same parts in any order give the same key. */
+export function quotaEntityKey(entity: readonly QuotaEntityPart[]): string {
+  const parts = [...entity].sort((a, b) => (a.entityType < b.entityType ? -1 : 1))
+  return JSON.stringify(parts.map((p) => [p.entityType, p.entityName]))
+}
+
 export class MetadataImage {
   readonly topicsByName = new Map<string, TopicState>()
   readonly topicsById = new Map<string, TopicState>()
   /** Dynamic broker configs by resource name: '' = cluster default, '<nodeId>' = one broker. */
   readonly brokerConfigs = new Map<string, Map<string, string>>()
+  /** Client quotas by quotaEntityKey(entity); entities without values are dropped. */
+  readonly clientQuotas = new Map<string, ClientQuotaState>()
+  /** ACL bindings by their id. */
+  readonly acls = new Map<string, AclBindingValue>()
   /** Configs of topics seen before their TopicRecord (never in a well-formed log, kept to stay total). */
   readonly #pendingTopicConfigs = new Map<string, Map<string, string>>()
 
@@ -83,6 +105,30 @@ export class MetadataImage {
         this.topicsByName.delete(t.name)
         break
       }
+      case RecordType.CLIENT_QUOTA: {
+        const key = quotaEntityKey(rec.entity)
+        let q = this.clientQuotas.get(key)
+        if (rec.remove) {
+          q?.values.delete(rec.key)
+          if (q?.values.size === 0) this.clientQuotas.delete(key)
+          return
+        }
+        if (!q) {
+          const entity = [...rec.entity].sort((a, b) => (a.entityType < b.entityType ? -1 : 1))
+          q = { entity, values: new Map() }
+          this.clientQuotas.set(key, q)
+        }
+        q.values.set(rec.key, rec.value)
+        break
+      }
+      case RecordType.ACCESS_CONTROL_ENTRY: {
+        const { type: _type, id, ...binding } = rec
+        this.acls.set(id, binding)
+        break
+      }
+      case RecordType.REMOVE_ACCESS_CONTROL_ENTRY:
+        this.acls.delete(rec.id)
+        break
     }
   }
 
@@ -93,6 +139,12 @@ export class MetadataImage {
         yield { type: RecordType.CONFIG, resourceType: ConfigResourceType.BROKER, resourceName, name, value }
       }
     }
+    for (const q of this.clientQuotas.values()) {
+      for (const [key, value] of q.values) {
+        yield { type: RecordType.CLIENT_QUOTA, entity: q.entity, key, value, remove: false }
+      }
+    }
+    for (const [id, binding] of this.acls) yield { type: RecordType.ACCESS_CONTROL_ENTRY, id, ...binding }
     for (const t of this.topicsByName.values()) {
       yield { type: RecordType.TOPIC, name: t.name, topicId: t.id }
       for (const p of t.partitions) {

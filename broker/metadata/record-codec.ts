@@ -2,6 +2,18 @@
 // unsigned varint record type (the schema's apiKey), unsigned varint record version, then the record
 // body in the schema's encoding (the generated codecs). Unknown record types decode to null so a log
 // written by a newer broker can still be read.
+import {
+  decodeAccessControlEntryRecord,
+  encodeAccessControlEntryRecord,
+} from '../protocol/generated/access-control-entry-record.ts'
+import {
+  decodeClientQuotaRecord,
+  encodeClientQuotaRecord,
+} from '../protocol/generated/client-quota-record.ts'
+import {
+  decodeRemoveAccessControlEntryRecord,
+  encodeRemoveAccessControlEntryRecord,
+} from '../protocol/generated/remove-access-control-entry-record.ts'
 import { decodeConfigRecord, encodeConfigRecord } from '../protocol/generated/config-record.ts'
 import { decodePartitionRecord, encodePartitionRecord } from '../protocol/generated/partition-record.ts'
 import {
@@ -54,6 +66,21 @@ export function encodeMetadataRecord(rec: MetadataRecord): Buffer {
     case RecordType.REMOVE_TOPIC:
       encodeRemoveTopicRecord(w, { topicId: rec.topicId }, WRITE_VERSION)
       break
+    case RecordType.CLIENT_QUOTA:
+      encodeClientQuotaRecord(
+        w,
+        { entity: rec.entity, key: rec.key, value: rec.value, remove: rec.remove },
+        WRITE_VERSION,
+      )
+      break
+    case RecordType.ACCESS_CONTROL_ENTRY: {
+      const { type: _type, ...acl } = rec
+      encodeAccessControlEntryRecord(w, acl, WRITE_VERSION)
+      break
+    }
+    case RecordType.REMOVE_ACCESS_CONTROL_ENTRY:
+      encodeRemoveAccessControlEntryRecord(w, { id: rec.id }, WRITE_VERSION)
+      break
   }
   return w.toBuffer()
 }
@@ -95,6 +122,32 @@ export function decodeMetadataRecord(value: Buffer): MetadataRecord | null {
     }
     case RecordType.REMOVE_TOPIC:
       return { type, topicId: decodeRemoveTopicRecord(r, version).topicId }
+    case RecordType.CLIENT_QUOTA: {
+      const q = decodeClientQuotaRecord(r, version)
+      return {
+        type,
+        entity: q.entity.map((e) => ({ entityType: e.entityType, entityName: e.entityName })),
+        key: q.key,
+        value: q.value,
+        remove: q.remove,
+      }
+    }
+    case RecordType.ACCESS_CONTROL_ENTRY: {
+      const a = decodeAccessControlEntryRecord(r, version)
+      return {
+        type,
+        id: a.id,
+        resourceType: a.resourceType,
+        resourceName: a.resourceName,
+        patternType: a.patternType,
+        principal: a.principal,
+        host: a.host,
+        operation: a.operation,
+        permissionType: a.permissionType,
+      }
+    }
+    case RecordType.REMOVE_ACCESS_CONTROL_ENTRY:
+      return { type, id: decodeRemoveAccessControlEntryRecord(r, version).id }
     default:
       return null
   }

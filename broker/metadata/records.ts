@@ -7,6 +7,9 @@ export const RecordType = {
   PARTITION: 3,
   CONFIG: 4,
   REMOVE_TOPIC: 9,
+  CLIENT_QUOTA: 14,
+  ACCESS_CONTROL_ENTRY: 18,
+  REMOVE_ACCESS_CONTROL_ENTRY: 19,
 } as const
 
 /** ConfigRecord.ResourceType values (same as DescribeConfigs' resource types). */
@@ -46,5 +49,48 @@ export interface RemoveTopicRecordValue {
   topicId: string
 }
 
+/** One part of a client quota entity: type `user`, `client-id` or `ip`; a null name is the default. */
+export interface QuotaEntityPart {
+  entityType: string
+  entityName: string | null
+}
+
+export interface ClientQuotaRecordValue {
+  type: typeof RecordType.CLIENT_QUOTA
+  entity: QuotaEntityPart[]
+  key: string
+  value: number
+  /** true removes the quota value. */
+  remove: boolean
+}
+
+/** One ACL binding; the numeric codes are Kafka's (ResourceType, PatternType, AclOperation, AclPermissionType). */
+export interface AclBindingValue {
+  resourceType: number
+  resourceName: string
+  patternType: number
+  principal: string
+  host: string
+  operation: number
+  permissionType: number
+}
+
+export interface AccessControlEntryRecordValue extends AclBindingValue {
+  type: typeof RecordType.ACCESS_CONTROL_ENTRY
+  /** Kafka UUID, 22 base64url chars. */
+  id: string
+}
+
+export interface RemoveAccessControlEntryRecordValue {
+  type: typeof RecordType.REMOVE_ACCESS_CONTROL_ENTRY
+  id: string
+}
+
 export type MetadataRecord =
-  TopicRecordValue | PartitionRecordValue | ConfigRecordValue | RemoveTopicRecordValue
+  | TopicRecordValue
+  | PartitionRecordValue
+  | ConfigRecordValue
+  | RemoveTopicRecordValue
+  | ClientQuotaRecordValue
+  | AccessControlEntryRecordValue
+  | RemoveAccessControlEntryRecordValue

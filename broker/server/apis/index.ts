@@ -33,6 +33,8 @@ import addPartitionsToTxn from './24-add-partitions-to-txn.ts'
 import addOffsetsToTxn from './25-add-offsets-to-txn.ts'
 import endTxn from './26-end-txn.ts'
 import txnOffsetCommit from './28-txn-offset-commit.ts'
+import describeClientQuotas from './48-describe-client-quotas.ts'
+import alterClientQuotas from './49-alter-client-quotas.ts'
 
 export const handlers: ApiHandler<unknown, unknown>[] = [
   produce,
@@ -67,4 +69,6 @@ export const handlers: ApiHandler<unknown, unknown>[] = [
   addOffsetsToTxn,
   endTxn,
   txnOffsetCommit,
+  describeClientQuotas,
+  alterClientQuotas,
 ]
