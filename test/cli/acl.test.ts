@@ -14,7 +14,7 @@ beforeAll(async () => {
   b = ['--bootstrap-server', broker.bootstrap]
   const apis = await brokerApis(broker.bootstrap)
   supported = ['DescribeAcls', 'CreateAcls', 'DeleteAcls'].every((name) => apis.has(name))
-})
+}, 120_000)
 afterAll(async () => {
   await broker?.stop()
 })

@@ -51,7 +51,7 @@ beforeAll(async () => {
   partitionDir = path.join(broker.dataDir, 'dumped-0')
   firstLog = path.join(partitionDir, '00000000000000000000.log')
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-dump-log-'))
-})
+}, 120_000)
 afterAll(() => {
   fs.rmSync(tmp, { recursive: true, force: true })
 })

@@ -28,7 +28,7 @@ beforeAll(async () => {
   expect((await cli(['topic', 'create', 'grouped', '--partitions', '2', ...b])).code).toBe(0)
   const input = Array.from({ length: 100 }, (_, i) => `k${i}:v${i}`).join('\n') + '\n'
   expect((await cli(['produce', 'grouped', '-K', ':', ...b], { input })).code).toBe(0)
-})
+}, 120_000)
 afterAll(async () => {
   await broker?.stop()
 })
@@ -106,8 +106,18 @@ describe('strata group', () => {
 
     const deleted = await cli(['group', 'delete', 'g1', ...b])
     expect(deleted.code, deleted.stderr).toBe(0)
-    const after = await cli(['group', 'list', ...b, '-o', 'json'])
+    const [after, described, again] = await Promise.all([
+      cli(['group', 'list', ...b, '-o', 'json']),
+      cli(['group', 'describe', 'g1', ...b]),
+      cli(['group', 'delete', 'g1', ...b]),
+    ])
     expect((JSON.parse(after.stdout) as { groupId: string }[]).map((g) => g.groupId)).not.toContain('g1')
+    for (const r of [described, again]) {
+      expect(r.code).toBe(1)
+      expect(oneLine(r.stderr)).toBe(true)
+    }
+    expect(described.stderr).toBe('strata group: Group g1 does not exist.\n')
+    expect(again.stderr).toMatch(/GROUP_ID_NOT_FOUND/)
   })
 
   it('commits the printed records when stopped with Ctrl-C', async (ctx) => {

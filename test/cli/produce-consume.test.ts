@@ -22,7 +22,7 @@ beforeAll(async () => {
     cli(['topic', 'create', 'json-lines', '--partitions', '2', ...b]),
   ])
   for (const r of created) expect(r.code, r.stderr).toBe(0)
-})
+}, 120_000)
 afterAll(async () => {
   await broker?.stop()
   fs.rmSync(tmp, { recursive: true, force: true })

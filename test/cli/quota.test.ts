@@ -14,7 +14,7 @@ beforeAll(async () => {
   b = ['--bootstrap-server', broker.bootstrap]
   const apis = await brokerApis(broker.bootstrap)
   supported = apis.has('DescribeClientQuotas') && apis.has('AlterClientQuotas')
-})
+}, 120_000)
 afterAll(async () => {
   await broker?.stop()
 })

@@ -10,7 +10,7 @@ let b: string[]
 beforeAll(async () => {
   broker = await startBroker()
   b = ['--bootstrap-server', broker.bootstrap]
-})
+}, 120_000)
 afterAll(async () => {
   await broker?.stop()
 })

@@ -7,6 +7,7 @@ import {
   listGroups,
   previewResetOffsets,
 } from '../../client/groups.ts'
+import { AdminError } from '../../client/errors.ts'
 import type { ResetTarget } from '../../client/types.ts'
 import { CONNECTION_HELP, UsageError, outputMode, parseCommandArgs, runCommand, withClient } from '../args.ts'
 import { formatFields, formatTable, note, writeJson, writeOut } from '../output.ts'
@@ -66,6 +67,9 @@ async function describe(argv: string[]): Promise<number> {
   const groupId = oneGroup(positionals, 'describe')
   return withClient(values, async (client) => {
     const group = await describeGroup(client, groupId)
+    // Kafka describes an unknown group as Dead with nothing in it, as kafka-consumer-groups reports it.
+    if (group.state.toLowerCase() === 'dead' && group.members.length === 0 && group.offsets.length === 0)
+      throw new AdminError('not-found', `Group ${groupId} does not exist.`)
     if (mode === 'json') {
       writeJson(group)
       return 0
