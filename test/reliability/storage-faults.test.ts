@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process'
 import {
   appendFileSync,
   cpSync,
+  readFileSync,
   mkdtempSync,
   readdirSync,
   rmSync,
