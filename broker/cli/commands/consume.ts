@@ -36,7 +36,7 @@ options:
   -F, --format <value|key-value|json>
                                 value: the value only (default); key-value: key, separator, value;
                                 json: one JSON object per line with topic, partition, offset, timestamp,
-                                key, value and headers
+                                key, value and headers (--output json means the same)
   --separator <sep>             between key and value in key-value format (default a tab)
   --key-format <text|hex|base64>, --value-format <text|hex|base64>
                                 how payloads are printed (default text; invalid UTF-8 prints as hex)
