@@ -90,14 +90,14 @@ function note(failures: Map<string, string>, key: string, detail: string): void 
   if (!failures.has(key)) failures.set(key, detail)
 }
 
-interface Sample {
+export interface Sample {
   apiKey: number
   version: number
   frame: Buffer
 }
 
 /** Valid request frames (header + body, no size prefix) for every request API and version. */
-function validRequestFrames(seed: number, perVersion: number): Sample[] {
+export function validRequestFrames(seed: number, perVersion: number): Sample[] {
   const out: Sample[] = []
   for (const m of MESSAGE_META) {
     if (m.kind !== 'request' || m.apiKey === null) continue
