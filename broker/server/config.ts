@@ -223,6 +223,15 @@ const DEFS: BrokerConfigDef[] = [
     'Segment size of __transaction_state',
     atLeast(1),
   ),
+  def('authorizer.class.name', 'string', '', false, 'Set (to any class name) to turn ACL authorization on'),
+  def('super.users', 'string', '', false, 'Principals allowed everything, separated by ;'),
+  def(
+    'allow.everyone.if.no.acl.found',
+    'boolean',
+    'false',
+    false,
+    'With an authorizer: allow access to resources that have no ACL',
+  ),
   def('producer.id.expiration.ms', 'int', '86400000', true, 'Expire idle producer ids', atLeast(1)),
 ]
 

@@ -29,12 +29,15 @@ import describeGroups from './15-describe-groups.ts'
 import listGroups from './16-list-groups.ts'
 import deleteGroups from './42-delete-groups.ts'
 import offsetDelete from './47-offset-delete.ts'
+import describeAcls from './29-describe-acls.ts'
+import createAcls from './30-create-acls.ts'
+import deleteAcls from './31-delete-acls.ts'
+import describeClientQuotas from './48-describe-client-quotas.ts'
+import alterClientQuotas from './49-alter-client-quotas.ts'
 import addPartitionsToTxn from './24-add-partitions-to-txn.ts'
 import addOffsetsToTxn from './25-add-offsets-to-txn.ts'
 import endTxn from './26-end-txn.ts'
 import txnOffsetCommit from './28-txn-offset-commit.ts'
-import describeClientQuotas from './48-describe-client-quotas.ts'
-import alterClientQuotas from './49-alter-client-quotas.ts'
 
 export const handlers: ApiHandler<unknown, unknown>[] = [
   produce,
@@ -65,10 +68,13 @@ export const handlers: ApiHandler<unknown, unknown>[] = [
   listGroups,
   deleteGroups,
   offsetDelete,
+  describeAcls,
+  createAcls,
+  deleteAcls,
+  describeClientQuotas,
+  alterClientQuotas,
   addPartitionsToTxn,
   addOffsetsToTxn,
   endTxn,
   txnOffsetCommit,
-  describeClientQuotas,
-  alterClientQuotas,
 ]

@@ -1,0 +1,26 @@
+// What the ACL admin APIs share: the cluster-level permission check (DescribeAcls needs DESCRIBE,
+// CreateAcls/DeleteAcls need ALTER on the cluster, as in Kafka) and new ACL ids.
+import { randomBytes } from 'node:crypto'
+import type { RequestContext } from '../server/registry.ts'
+import { authorize, authorizerSettings, CLUSTER_NAME, ResourceType } from './acl-authorizer.ts'
+
+export function clusterAllowed(ctx: RequestContext, operation: number): boolean {
+  return authorize(
+    ctx.broker.metadata.image,
+    authorizerSettings((n) => ctx.broker.config.get(n)),
+    {
+      principal: ctx.conn.principal,
+      host: ctx.conn.remoteAddress,
+      operation,
+      resourceType: ResourceType.CLUSTER,
+      resourceName: CLUSTER_NAME,
+    },
+  )
+}
+
+/** A fresh Kafka UUID (22 base64url chars), never the all-zero one. */
+export function newAclId(): string {
+  const b = randomBytes(16)
+  b[0] = (b[0] as number) | 1
+  return b.toString('base64url')
+}
