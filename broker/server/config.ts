@@ -191,6 +191,14 @@ const DEFS: BrokerConfigDef[] = [
   def('group.max.size', 'int', String(INT_MAX), false, 'Most members in a group', atLeast(1)),
   def('transaction.max.timeout.ms', 'int', '900000', false, 'Largest transaction timeout', atLeast(1)),
   def(
+    'transaction.abort.timed.out.transaction.cleanup.interval.ms',
+    'int',
+    '10000',
+    false,
+    'How often timed-out transactions are aborted',
+    atLeast(1),
+  ),
+  def(
     'transactional.id.expiration.ms',
     'int',
     '604800000',

@@ -25,31 +25,31 @@ export async function writeMarker(
   if (log === undefined || log.closed) return
   const producers = await producersOf(dataPath, log)
   await producers.serialize(async () => {
-    // Loaded before the append: an abort must be in the index before the last stable offset passes it.
     const index = await abortedIndexOf(log)
+    const first = producers.table.get(marker.producerId)?.currentTxnFirstOffset ?? -1n
+    // The index entry is written before the marker: a crash in between leaves the transaction prepared,
+    // and the coordinator writes the marker again on restart (a repeated entry is harmless, a missing one
+    // would show aborted records). lastOffset is where the marker goes unless a plain append slips in first.
+    if (!marker.commit && first >= 0n) {
+      await index.append(
+        {
+          producerId: marker.producerId,
+          firstOffset: first,
+          lastOffset: log.logEndOffset,
+          lastStableOffset: log.lastStableOffset,
+        },
+        log.segmentList.at(-1)?.baseOffset ?? log.logEndOffset,
+      )
+    }
     const timestamp = BigInt(Date.now())
-    const res = await log.append(buildControlBatch({ ...marker, timestamp }))
-    const first = producers.table.endTransaction(
+    await log.append(buildControlBatch({ ...marker, timestamp }))
+    producers.table.endTransaction(
       marker.producerId,
       marker.producerEpoch,
       marker.coordinatorEpoch,
       timestamp,
     )
-    let indexed: Promise<void> | undefined
-    if (!marker.commit && first >= 0n) {
-      const stable = producers.table.firstUnstableOffset()
-      indexed = index.append(
-        {
-          producerId: marker.producerId,
-          firstOffset: first,
-          lastOffset: res.lastOffset,
-          lastStableOffset: stable >= 0n && stable < log.highWatermark ? stable : log.highWatermark,
-        },
-        log.segmentList.at(-1)?.baseOffset ?? res.baseOffset,
-      )
-    }
     producers.syncStableOffset()
-    await indexed
   })
   dataPath.fetchWaiters.notify(waitKey(topic, partition))
 }

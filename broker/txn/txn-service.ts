@@ -12,9 +12,6 @@ import { TransactionCoordinator } from './coordinator.ts'
 import { writeMarker } from './markers.ts'
 import { TXN_STATE_TOPIC, TxnStateLog } from './txn-log.ts'
 
-/** Kafka's transaction.abort.timed.out.transaction.cleanup.interval.ms default. */
-const DEFAULT_SWEEP_MS = 10_000
-
 function stateLogPartitions(config: BrokerConfig, logs: LogManager): number {
   const existing = logs.partitions().filter((e) => e.topic === TXN_STATE_TOPIC).length
   // An existing topic keeps its partition count: the id -> partition mapping depends on it.
@@ -68,10 +65,7 @@ export function createTransactionCoordinator(
 const stateLogs = new WeakMap<TransactionCoordinator, TxnStateLog>()
 
 /** Creates __transaction_state if absent, loads it, completes prepared transactions, starts the sweep. */
-export async function startTransactionCoordinator(
-  state: BrokerState,
-  sweepMs = DEFAULT_SWEEP_MS,
-): Promise<void> {
+export async function startTransactionCoordinator(state: BrokerState): Promise<void> {
   const coordinator = state.txn
   const stateLog = stateLogs.get(coordinator)
   if (stateLog === undefined) throw new Error('transaction coordinator was not created by this module')
@@ -104,6 +98,6 @@ export async function startTransactionCoordinator(
   while (!state.groups.loaded && !state.groups.stopped) await new Promise((r) => setTimeout(r, 20))
   coordinator.loaded = true
   await coordinator.completePending()
-  coordinator.start(sweepMs)
+  coordinator.start(state.config.int('transaction.abort.timed.out.transaction.cleanup.interval.ms'))
   log.info({ transactionalIds: all.size }, 'transaction coordinator loaded')
 }
