@@ -2,19 +2,24 @@
 // the writer: it opens files read-only, never repairs anything, and reads in pages so that a 1 GiB segment is
 // never loaded whole. Problems (a torn tail, a bad CRC) are reported, not thrown.
 //   SegmentReader.open(path)             a .log file
-//     .readPage({ fromPosition, maxBatches, verifyCrc })   one page of batch summaries and where to go on
+//     .readPage({ fromPosition, maxBatches, verifyCrc, requireV2 })   one page of summaries, where to go on
+//     .stats()                           header-only totals of the whole file (counts, offsets, timestamps)
 //     .batches(fromPosition)             every batch summary, as an async iterator
 //     .readBatch(position)               the bytes of one batch (to decode its records)
 //   readOffsetIndex(path, page) / readTimeIndex(path, page)   index entries, paged
 //   listSegments(dir)                    the segments of a partition directory with their files and sizes
 import { open, readdir, stat, type FileHandle } from 'node:fs/promises'
 import { join } from 'node:path'
+import { crc32c } from '@node-rs/crc32'
 import {
   ATTR_CONTROL,
   ATTR_TIMESTAMP_LOG_APPEND,
   ATTR_TRANSACTIONAL,
   BATCH_HEADER_SIZE,
   LOG_OVERHEAD,
+  MAGIC_V2,
+  OFF_ATTRIBUTES,
+  OFF_MAGIC,
   compressionOf,
   computeBatchCrc,
   readBatchHeader,
@@ -60,11 +65,25 @@ export interface PageOptions {
   maxBatches?: number
   /** Check each batch's CRC (reads whole batches; slower). */
   verifyCrc?: boolean
+  /** Stop, with a problem, at a batch that is not magic v2 (its v2 header fields would be garbage). */
+  requireV2?: boolean
+}
+
+export interface SegmentStats {
+  batchCount: number
+  recordCount: number
+  /** Base timestamp of the first batch, max timestamp of the last; null when there is no batch. */
+  firstTimestamp: bigint | null
+  lastTimestamp: bigint | null
+  lastOffset: bigint | null
+  /** Why the scan stopped before the end of the file (a torn tail, a bad size, not v2), if it did. */
+  problem: string | null
 }
 
 const PAGE_BYTES = 64 * 1024
-/** Batches larger than this are summarised from their header only, never read whole. */
+/** Batches larger than this are never read whole (readBatch refuses them; CRCs are checked in parts). */
 const MAX_BATCH_READ = 64 * 1024 * 1024
+const CRC_PART_BYTES = 1024 * 1024
 
 export class SegmentReader {
   readonly path: string
@@ -109,6 +128,9 @@ export class SegmentReader {
     const batches: BatchSummary[] = []
     while (batches.length < max && pos < this.size) {
       const chunk = await this.#read(pos, PAGE_BYTES)
+      // A short read means the file shrank since it was opened (truncated by the broker): stop, not spin.
+      if (chunk.length < Math.min(PAGE_BYTES, this.size - pos))
+        return { batches, nextPosition: null, problem: `file shrank while reading at ${pos}` }
       let p = 0
       while (batches.length < max && p < chunk.length) {
         if (chunk.length - p < BATCH_HEADER_SIZE) {
@@ -125,14 +147,15 @@ export class SegmentReader {
           return { batches, nextPosition: null, problem: `invalid batch size ${size} at ${pos + p}` }
         if (pos + p + size > this.size)
           return { batches, nextPosition: null, problem: `batch at ${pos + p} runs past the end of the file` }
+        const magic = chunk.readInt8(p + OFF_MAGIC)
+        if (opts.requireV2 && magic !== MAGIC_V2)
+          return { batches, nextPosition: null, problem: `unsupported magic ${magic} at ${pos + p}` }
         const summary = summarize(chunk, p, pos + p, size)
-        if (opts.verifyCrc) {
-          if (p + size <= chunk.length) summary.crcValid = computeBatchCrc(chunk, p, size) === summary.crc
-          else if (size <= MAX_BATCH_READ) {
-            const whole = await this.#read(pos + p, size)
-            summary.crcValid = computeBatchCrc(whole, 0, size) === summary.crc
-          }
-        }
+        if (opts.verifyCrc)
+          summary.crcValid =
+            (p + size <= chunk.length
+              ? computeBatchCrc(chunk, p, size)
+              : await this.#batchCrc(pos + p, size)) === summary.crc
         batches.push(summary)
         p += size
       }
@@ -140,6 +163,40 @@ export class SegmentReader {
       pos += p
     }
     return { batches, nextPosition: pos < this.size ? pos : null, problem: null }
+  }
+
+  /** CRC-32C of a batch that is not in memory, read in parts so that its size does not matter. */
+  async #batchCrc(position: number, size: number): Promise<number> {
+    let crc = 0
+    for (let at = OFF_ATTRIBUTES; at < size; at += CRC_PART_BYTES)
+      crc = crc32c(await this.#read(position + at, Math.min(CRC_PART_BYTES, size - at)), crc)
+    return crc >>> 0
+  }
+
+  /** Header-only pass over every v2 batch of the file, page by page. */
+  async stats(): Promise<SegmentStats> {
+    const stats: SegmentStats = {
+      batchCount: 0,
+      recordCount: 0,
+      firstTimestamp: null,
+      lastTimestamp: null,
+      lastOffset: null,
+      problem: null,
+    }
+    let next: number | null = 0
+    while (next !== null) {
+      const page: BatchPage = await this.readPage({ fromPosition: next, maxBatches: 1000, requireV2: true })
+      for (const b of page.batches) {
+        stats.batchCount++
+        stats.recordCount += b.recordCount
+        stats.firstTimestamp ??= b.baseTimestamp
+        stats.lastTimestamp = b.maxTimestamp
+        stats.lastOffset = b.lastOffset
+      }
+      stats.problem = page.problem
+      next = page.nextPosition
+    }
+    return stats
   }
 
   /** Every batch summary from `fromPosition`, page by page; stops quietly at a problem. */
@@ -204,6 +261,11 @@ export interface IndexPage<T> {
   entries: T[]
   /** Whole entries in the file. */
   total: number
+  /**
+   * Entry number to continue from, or null at the end: the end of the file, or the first empty (all-zero)
+   * entry after entry 0, since index files may be preallocated and then nothing after it is real.
+   */
+  next: number | null
   /** Set when the file size is not a multiple of the entry size. */
   problem: string | null
 }
@@ -228,10 +290,16 @@ async function readEntries(path: string, entrySize: number, from: number, limit:
     const buf = Buffer.alloc(count * entrySize)
     if (count > 0) await fh.read(buf, 0, buf.length, start * entrySize)
     const problem = size % entrySize === 0 ? null : `size ${size} is not a multiple of ${entrySize}`
-    return { buf, count, total, problem }
+    return { buf, start, count, total, problem }
   } finally {
     await fh.close()
   }
+}
+
+function isEmptySlot(buf: Buffer, i: number, entrySize: number, entryNumber: number): boolean {
+  if (entryNumber === 0) return false
+  for (let at = i * entrySize; at < (i + 1) * entrySize; at++) if (buf[at] !== 0) return false
+  return true
 }
 
 /** Entries `from` .. `from + limit` of a .index file. */
@@ -241,13 +309,15 @@ export async function readOffsetIndex(
   limit = 1000,
 ): Promise<IndexPage<OffsetIndexEntry>> {
   const base = baseOffsetOfFile(path) ?? 0n
-  const { buf, count, total, problem } = await readEntries(path, OFFSET_INDEX_ENTRY_SIZE, from, limit)
+  const { buf, start, count, total, problem } = await readEntries(path, OFFSET_INDEX_ENTRY_SIZE, from, limit)
   const entries: OffsetIndexEntry[] = []
   for (let i = 0; i < count; i++) {
+    if (isEmptySlot(buf, i, OFFSET_INDEX_ENTRY_SIZE, start + i))
+      return { entries, total, next: null, problem }
     const rel = buf.readInt32BE(i * 8)
     entries.push({ relativeOffset: rel, offset: base + BigInt(rel), position: buf.readInt32BE(i * 8 + 4) })
   }
-  return { entries, total, problem }
+  return { entries, total, next: start + count < total ? start + count : null, problem }
 }
 
 /** Entries `from` .. `from + limit` of a .timeindex file. */
@@ -257,13 +327,14 @@ export async function readTimeIndex(
   limit = 1000,
 ): Promise<IndexPage<TimeIndexEntry>> {
   const base = baseOffsetOfFile(path) ?? 0n
-  const { buf, count, total, problem } = await readEntries(path, TIME_INDEX_ENTRY_SIZE, from, limit)
+  const { buf, start, count, total, problem } = await readEntries(path, TIME_INDEX_ENTRY_SIZE, from, limit)
   const entries: TimeIndexEntry[] = []
   for (let i = 0; i < count; i++) {
+    if (isEmptySlot(buf, i, TIME_INDEX_ENTRY_SIZE, start + i)) return { entries, total, next: null, problem }
     const rel = buf.readInt32BE(i * 12 + 8)
     entries.push({ timestamp: buf.readBigInt64BE(i * 12), relativeOffset: rel, offset: base + BigInt(rel) })
   }
-  return { entries, total, problem }
+  return { entries, total, next: start + count < total ? start + count : null, problem }
 }
 
 export interface SegmentFiles {
@@ -276,25 +347,38 @@ export interface SegmentFiles {
   timeIndexBytes: number
 }
 
-/** The segments of a partition directory, oldest first, with their file names and sizes. */
+/**
+ * The segments of a partition directory, oldest first, with their file names and sizes. A live broker may
+ * delete a segment while it is listed: files that are gone by the time they are looked at are left out.
+ */
 export async function listSegments(dir: string): Promise<SegmentFiles[]> {
   const names = new Set(await readdir(dir))
+  const sizeOf = async (n: string): Promise<number | null> => {
+    if (!names.has(n)) return null
+    try {
+      return (await stat(join(dir, n))).size
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null
+      throw error
+    }
+  }
   const out: SegmentFiles[] = []
   for (const name of names) {
     const base = parseSegmentFileName(name, LOG_SUFFIX)
     if (base === null) continue
+    const logBytes = await sizeOf(name)
+    if (logBytes === null) continue
     const stem = name.slice(0, -LOG_SUFFIX.length)
-    const sizeOf = async (n: string) => (names.has(n) ? (await stat(join(dir, n))).size : 0)
-    const index = names.has(stem + INDEX_SUFFIX) ? stem + INDEX_SUFFIX : null
-    const timeIndex = names.has(stem + TIME_INDEX_SUFFIX) ? stem + TIME_INDEX_SUFFIX : null
+    const indexBytes = await sizeOf(stem + INDEX_SUFFIX)
+    const timeIndexBytes = await sizeOf(stem + TIME_INDEX_SUFFIX)
     out.push({
       baseOffset: base,
       log: name,
-      logBytes: await sizeOf(name),
-      index,
-      indexBytes: index ? await sizeOf(index) : 0,
-      timeIndex,
-      timeIndexBytes: timeIndex ? await sizeOf(timeIndex) : 0,
+      logBytes,
+      index: indexBytes === null ? null : stem + INDEX_SUFFIX,
+      indexBytes: indexBytes ?? 0,
+      timeIndex: timeIndexBytes === null ? null : stem + TIME_INDEX_SUFFIX,
+      timeIndexBytes: timeIndexBytes ?? 0,
     })
   }
   return out.sort((a, b) => (a.baseOffset < b.baseOffset ? -1 : a.baseOffset > b.baseOffset ? 1 : 0))

@@ -1,6 +1,6 @@
 // The admin back end against a real `strata broker` process. An operation whose Kafka API the broker
 // does not serve yet is skipped with the API's name (the broker grows API by API).
-import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises'
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { Consumer } from '@platformatic/kafka'
@@ -588,5 +588,33 @@ describe('segment inspection', () => {
     })
     expect(page.batches.map((b) => b.crcValid)).toEqual([true, true, false])
     expect(page.problem).not.toBeNull()
+  })
+
+  it('refuses paths that would leave the data directory and other bad input with an AdminError', async () => {
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'strata-segbad-'))
+    const spec = { partition: 0, baseOffset: '0', position: 0, limit: 10 }
+    const index = { partition: 0, baseOffset: '0', kind: 'offset' as const, from: 0, limit: 10 }
+    const refusals = [
+      listSegments(dataDir, '../etc', 0),
+      listSegments(dataDir, '..', 0),
+      listSegments(dataDir, 'a/b', 0),
+      listSegments(dataDir, 'ok', -1),
+      readSegmentBatches(dataDir, { ...spec, topic: '../../x' }),
+      readSegmentBatches(dataDir, { ...spec, topic: 'ok', baseOffset: '../1' }),
+      readSegmentBatches(dataDir, { ...spec, topic: 'ok', position: -5 }),
+      readSegmentBatches(dataDir, { ...spec, topic: 'ok', limit: 0 }),
+      readSegmentIndex(dataDir, { ...index, topic: '..%2f' }),
+      readSegmentIndex(dataDir, { ...index, topic: 'ok', baseOffset: '99999999999999999999' }),
+    ]
+    for (const refused of refusals) {
+      const error = await refused.catch((e: unknown) => e)
+      expect(error).toBeInstanceOf(AdminError)
+      expect((error as AdminError).code).toBe('invalid-argument')
+    }
+    const missing = await readSegmentBatches(dataDir, { ...spec, topic: 'ok' }).catch((e: unknown) => e)
+    expect((missing as AdminError).code).toBe('not-found')
+    const noIndex = await readSegmentIndex(dataDir, { ...index, topic: 'ok' }).catch((e: unknown) => e)
+    expect((noIndex as AdminError).code).toBe('not-found')
+    await rm(dataDir, { recursive: true })
   })
 })

@@ -1,4 +1,4 @@
-import { appendFileSync } from 'node:fs'
+import { appendFileSync, readFileSync, truncateSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { BatchView } from '../../broker/protocol/records/batches.ts'
@@ -108,5 +108,92 @@ describe('segment reader', () => {
     expect(tidx.entries.length).toBeGreaterThan(0)
     expect(tidx.entries[0]!.timestamp).toBeGreaterThanOrEqual(5000n)
     expect(baseOffsetOfFile('/x/00000000000000000042.timeindex')).toBe(42n)
+  })
+
+  it('totals a segment from its headers, and reports where the scan stopped', async () => {
+    await written()
+    const path = join(root, 's-0', '00000000000000000000.log')
+    const reader = await SegmentReader.open(path)
+    const all = []
+    for await (const b of reader.batches()) all.push(b)
+    expect(await reader.stats()).toEqual({
+      batchCount: all.length,
+      recordCount: all.length * 2,
+      firstTimestamp: 5000n,
+      lastTimestamp: all.at(-1)!.maxTimestamp,
+      lastOffset: all.at(-1)!.lastOffset,
+      problem: null,
+    })
+    await reader.close()
+    appendFileSync(path, Buffer.from('torn-write'))
+    const torn = await SegmentReader.open(path)
+    expect(await torn.stats()).toMatchObject({ batchCount: all.length, problem: /10 trailing bytes/ })
+    await torn.close()
+  })
+
+  it('stops at a batch that is not v2 only when asked to', async () => {
+    await written()
+    const path = join(root, 's-0', '00000000000000000000.log')
+    const bytes = readFileSync(path)
+    const reader = await SegmentReader.open(path)
+    const second = (await reader.readPage({ maxBatches: 2 })).batches[1]!.position
+    await reader.close()
+    bytes.writeInt8(1, second + 16)
+    writeFileSync(path, bytes)
+    const edited = await SegmentReader.open(path)
+    expect((await edited.readPage({ maxBatches: 3 })).batches.map((b) => b.magic)).toEqual([2, 1, 2])
+    expect(await edited.readPage({ maxBatches: 3, requireV2: true })).toMatchObject({
+      batches: [{ position: 0 }],
+      nextPosition: null,
+      problem: `unsupported magic 1 at ${second}`,
+    })
+    expect(await edited.stats()).toMatchObject({ batchCount: 1, recordCount: 2 })
+    await edited.close()
+  })
+
+  it('checks the CRC of a batch larger than a read, in parts', async () => {
+    const path = join(root, '00000000000000000000.log')
+    writeFileSync(path, await batchOf(3, { valueBytes: 1024 * 1024, prefix: 'big' }))
+    const reader = await SegmentReader.open(path)
+    const [good] = (await reader.readPage({ verifyCrc: true })).batches
+    expect(good).toMatchObject({ recordCount: 3, crcValid: true })
+    expect(good!.size).toBeGreaterThan(3 * 1024 * 1024)
+    await reader.close()
+    const bytes = readFileSync(path)
+    bytes[bytes.length - 100]! ^= 0xff
+    writeFileSync(path, bytes)
+    const damaged = await SegmentReader.open(path)
+    expect((await damaged.readPage({ verifyCrc: true })).batches[0]!.crcValid).toBe(false)
+    await damaged.close()
+  })
+
+  it('stops cleanly when the file shrinks under an open reader', async () => {
+    await written()
+    const path = join(root, 's-0', '00000000000000000000.log')
+    const reader = await SegmentReader.open(path)
+    truncateSync(path, 1000)
+    const page = await reader.readPage({ fromPosition: 0, maxBatches: 10_000 })
+    expect(page.nextPosition).toBeNull()
+    expect(page.problem).toMatch(/shrank/)
+    await reader.close()
+  })
+
+  it('ends a preallocated index at its first empty entry', async () => {
+    await written()
+    const dir = join(root, 's-0')
+    const index = join(dir, '00000000000000000000.index')
+    const timeIndex = join(dir, '00000000000000000000.timeindex')
+    const real = (await readOffsetIndex(index, 0, 100_000)).entries.length
+    const realTimes = (await readTimeIndex(timeIndex, 0, 100_000)).entries.length
+    expect((await readOffsetIndex(index, 0, 2)).next).toBe(2)
+    appendFileSync(index, Buffer.alloc(8 * 50))
+    appendFileSync(timeIndex, Buffer.alloc(12 * 50))
+    const offsets = await readOffsetIndex(index, 0, 100_000)
+    expect(offsets).toMatchObject({ total: real + 50, next: null, problem: null })
+    expect(offsets.entries).toHaveLength(real)
+    expect((await readOffsetIndex(index, real + 10, 5)).entries).toEqual([])
+    const times = await readTimeIndex(timeIndex, 0, 100_000)
+    expect(times).toMatchObject({ total: realTimes + 50, next: null })
+    expect(times.entries).toHaveLength(realTimes)
   })
 })
