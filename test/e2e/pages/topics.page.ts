@@ -88,6 +88,36 @@ export class TopicsPage {
     return /listed in (.+)$/.exec(text.trim())?.[1] ?? 'unknown'
   }
 
+  /**
+   * Clicks Topics in the navigation and times, inside the page, until the table holds `rows` rows and
+   * the first row is drawn. Timed in the browser so the test process's own load does not count.
+   */
+  async timeOpenFromNavigation(rows: number): Promise<number> {
+    return this.page.evaluate(async (expected) => {
+      interface El {
+        click(): void
+        getAttribute(name: string): string | null
+      }
+      const g = globalThis as unknown as {
+        document: { querySelector(selector: string): El | null }
+        performance: { now(): number }
+        requestAnimationFrame(cb: () => void): void
+      }
+      const began = g.performance.now()
+      g.document.querySelector('nav[aria-label="Main"] a[href="#/topics"]')?.click()
+      const table = '[role="table"][aria-label="Topics"]'
+      for (;;) {
+        await new Promise<void>((resolve) => g.requestAnimationFrame(resolve))
+        const el = g.document.querySelector(table)
+        if (
+          el?.getAttribute('aria-rowcount') === String(expected + 1) &&
+          g.document.querySelector(`${table} .vt-body-row`)
+        )
+          return g.performance.now() - began
+      }
+    }, rows)
+  }
+
   /** Waits until the list holds exactly this many rows (aria-rowcount counts the header row too). */
   async waitForRowCount(rows: number): Promise<void> {
     await this.page
