@@ -32,6 +32,10 @@ export interface ChaosReport {
   faults: Record<string, number>
   /** Sends that failed (not acknowledged: allowed to be lost or present). */
   failedSends: number
+  /** Consumer crashes kafkajs reported (each followed by its own restart when retriable). */
+  consumerCrashes: string[]
+  /** Wall-clock seconds of the workload, for acknowledged writes per second. */
+  seconds: number
   seed: number
 }
 
@@ -194,7 +198,13 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
     retry: { retries: 1000, initialRetryTime: 100, maxRetryTime: 1000 },
   })
   consumer.on(consumer.events.GROUP_JOIN, newSessions)
-  consumer.on(consumer.events.CRASH, newSessions)
+  const consumerCrashes: string[] = []
+  consumer.on(consumer.events.CRASH, (e) => {
+    consumerCrashes.push(
+      `${e.payload.error.name}: ${e.payload.error.message} (restart: ${e.payload.restart})`,
+    )
+    newSessions()
+  })
   await consumer.connect()
   await consumer.subscribe({ topic: TOPIC, fromBeginning: true })
   await consumer.run({
@@ -234,6 +244,8 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
     }
   }
 
+  const started = Date.now()
+  let stopped: number
   const workers = Array.from({ length: opts.producers ?? 2 }, (_, i) => producerLoop(`p${i}`))
   try {
     for (let cycle = 0; cycle < opts.cycles; cycle++) {
@@ -267,6 +279,7 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
   } finally {
     running = false
     await Promise.all(workers)
+    stopped = Date.now()
     log('producers stopped')
     await consumer.disconnect().catch(() => {})
     newSessions()
@@ -279,5 +292,5 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
   history.scans.push(await scan(port, partitions))
   log('scanned')
   await broker.stop()
-  return { counts: checkHistory(history), faults, failedSends, seed }
+  return { counts: checkHistory(history), faults, failedSends, consumerCrashes, seconds: (stopped - started) / 1000, seed }
 }
