@@ -3,7 +3,14 @@
 // back, offsets sent in a transaction (visible only on commit), and fencing by a second producer.
 import { Kafka, logLevel, type Consumer } from 'kafkajs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { decodeDescribeProducersResponse } from '../../broker/protocol/generated/describe-producers-response.ts'
+import { encodeDescribeProducersRequest } from '../../broker/protocol/generated/describe-producers-request.ts'
+import { decodeDescribeTransactionsResponse } from '../../broker/protocol/generated/describe-transactions-response.ts'
+import { encodeDescribeTransactionsRequest } from '../../broker/protocol/generated/describe-transactions-request.ts'
+import { decodeListTransactionsResponse } from '../../broker/protocol/generated/list-transactions-response.ts'
+import { encodeListTransactionsRequest } from '../../broker/protocol/generated/list-transactions-request.ts'
 import { startBroker, type RunningBroker } from '../helpers/broker-process.ts'
+import { RawClient } from '../helpers/raw-client.ts'
 
 let broker: RunningBroker
 
@@ -161,5 +168,56 @@ describe('kafkajs transactions', () => {
     await read.consumer.disconnect()
     await first.disconnect().catch(() => undefined)
     await second.disconnect()
+  })
+
+  it('DescribeTransactions, ListTransactions and DescribeProducers show an open transaction', async () => {
+    const k = kafka()
+    const topic = 'txn-describe'
+    await createTopic(k, topic)
+    const producer = k.producer({ transactionalId: 'tx-describe', maxInFlightRequests: 1, idempotent: true })
+    await producer.connect()
+    const t = await producer.transaction()
+    await t.send({ topic, messages: [{ value: 'a' }, { value: 'b' }] })
+    const raw = await RawClient.connect(broker.port)
+    try {
+      raw.send(
+        RawClient.frame(65, 0, 1, (w) =>
+          encodeDescribeTransactionsRequest(w, { transactionalIds: ['tx-describe', 'nope'] }, 0),
+        ),
+      )
+      const described = decodeDescribeTransactionsResponse(RawClient.parse(await raw.next(), 65, 0).body, 0)
+      expect(described.transactionStates[0]).toMatchObject({
+        errorCode: 0,
+        transactionState: 'Ongoing',
+        topics: [{ topic, partitions: [0] }],
+      })
+      expect(described.transactionStates[1]?.errorCode).toBe(105)
+      const producerId = described.transactionStates[0]?.producerId
+
+      raw.send(
+        RawClient.frame(66, 1, 2, (w) =>
+          encodeListTransactionsRequest(w, { stateFilters: ['Ongoing', 'Bogus'], durationFilter: -1n }, 1),
+        ),
+      )
+      const listed = decodeListTransactionsResponse(RawClient.parse(await raw.next(), 66, 1).body, 1)
+      expect(listed.unknownStateFilters).toEqual(['Bogus'])
+      expect(listed.transactionStates).toEqual([
+        { transactionalId: 'tx-describe', producerId, transactionState: 'Ongoing' },
+      ])
+
+      raw.send(
+        RawClient.frame(61, 0, 3, (w) =>
+          encodeDescribeProducersRequest(w, { topics: [{ name: topic, partitionIndexes: [0] }] }, 0),
+        ),
+      )
+      const producers = decodeDescribeProducersResponse(RawClient.parse(await raw.next(), 61, 0).body, 0)
+      expect(producers.topics[0]?.partitions[0]?.activeProducers).toMatchObject([
+        { producerId, lastSequence: 1, currentTxnStartOffset: 0n },
+      ])
+    } finally {
+      raw.close()
+    }
+    await t.abort()
+    await producer.disconnect()
   })
 })

@@ -38,6 +38,9 @@ import addPartitionsToTxn from './24-add-partitions-to-txn.ts'
 import addOffsetsToTxn from './25-add-offsets-to-txn.ts'
 import endTxn from './26-end-txn.ts'
 import txnOffsetCommit from './28-txn-offset-commit.ts'
+import describeProducers from './61-describe-producers.ts'
+import describeTransactions from './65-describe-transactions.ts'
+import listTransactions from './66-list-transactions.ts'
 
 export const handlers: ApiHandler<unknown, unknown>[] = [
   produce,
@@ -77,4 +80,7 @@ export const handlers: ApiHandler<unknown, unknown>[] = [
   addOffsetsToTxn,
   endTxn,
   txnOffsetCommit,
+  describeProducers,
+  describeTransactions,
+  listTransactions,
 ]

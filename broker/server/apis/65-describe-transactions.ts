@@ -1,0 +1,53 @@
+// DescribeTransactions (key 65), v0 (flexible). The coordinator's view of each transactional id: state
+// (Kafka's names: Empty, Ongoing, PrepareCommit, ...), timeout, start time, producer id and epoch, and the
+// partitions of the open transaction. Unknown ids answer TRANSACTIONAL_ID_NOT_FOUND.
+import { ErrorCode } from '../../protocol/errors.ts'
+import { decodeDescribeTransactionsRequest } from '../../protocol/generated/describe-transactions-request.ts'
+import {
+  encodeDescribeTransactionsResponse,
+  type DescribeTransactionsResponseInput,
+} from '../../protocol/generated/describe-transactions-response.ts'
+import { partitionList } from '../../txn/txn-metadata.ts'
+import { api } from '../registry.ts'
+
+export default api(
+  65,
+  { min: 0, max: 0 },
+  {
+    decode: decodeDescribeTransactionsRequest,
+    encode: encodeDescribeTransactionsResponse,
+    handle: (req, ctx): DescribeTransactionsResponseInput => {
+      const { txn } = ctx.broker
+      return {
+        throttleTimeMs: 0,
+        transactionStates: req.transactionalIds.map((transactionalId) => {
+          const meta = txn.loaded ? txn.get(transactionalId) : undefined
+          if (meta === undefined) {
+            return {
+              transactionalId,
+              errorCode: txn.loaded
+                ? ErrorCode.TRANSACTIONAL_ID_NOT_FOUND
+                : ErrorCode.COORDINATOR_LOAD_IN_PROGRESS,
+              transactionState: '',
+              transactionTimeoutMs: 0,
+              transactionStartTimeMs: -1n,
+              producerId: -1n,
+              producerEpoch: -1,
+              topics: [],
+            }
+          }
+          return {
+            transactionalId,
+            errorCode: ErrorCode.NONE,
+            transactionState: meta.state,
+            transactionTimeoutMs: meta.timeoutMs,
+            transactionStartTimeMs: BigInt(meta.txnStartMs),
+            producerId: meta.producerId,
+            producerEpoch: meta.producerEpoch,
+            topics: partitionList(meta),
+          }
+        }),
+      }
+    },
+  },
+)
