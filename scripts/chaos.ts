@@ -20,8 +20,9 @@ for (const mode of modes) {
   console.log(`chaos (${mode}): ${cycles} cycles`)
   const report = await runChaos({ cycles, config, seed, tornTails: true, log: (l) => console.log(`  ${l}`) })
   console.log(
-    `chaos (${mode}) seed ${report.seed}: faults ${JSON.stringify(report.faults)}, failed sends ${report.failedSends}`,
+    `chaos (${mode}) seed ${report.seed}: faults ${JSON.stringify(report.faults)}, failed sends ${report.failedSends}, ${Math.round(report.counts.acknowledged / report.seconds)} acknowledged writes/s`,
   )
+  for (const c of report.consumerCrashes) console.log(`chaos (${mode}) consumer crash: ${c}`)
   console.log(`chaos (${mode}) counts: ${JSON.stringify(report.counts)}`)
   if (mode === 'durable' && !isClean(report.counts)) failed = true
 }
