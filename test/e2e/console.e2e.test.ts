@@ -1,5 +1,5 @@
 // The console in Chromium against web mode with a real bundled broker: topics, produce, browse,
-// segments and consumer-group offset reset, as a person would use them.
+// segments, consumer-group offset reset and quotas, as a person would use them.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Kafka, logLevel } from 'kafkajs'
 import type { Page } from 'playwright-core'
@@ -8,6 +8,7 @@ import { AppPage } from './pages/app.page.ts'
 import { TopicsPage } from './pages/topics.page.ts'
 import { TopicDetailPage } from './pages/topic-detail.page.ts'
 import { GroupsPage } from './pages/groups.page.ts'
+import { QuotasPage } from './pages/quotas.page.ts'
 
 describe('console (web mode, bundled broker)', () => {
   let harness: ConsoleHarness
@@ -205,5 +206,17 @@ describe('console (web mode, bundled broker)', () => {
     expect(await topics.addPartitions('e2e.orders', 2)).toMatch(/never be removed/)
     await topics.addPartitions('e2e.orders', 5)
     await expect.poll(() => topics.row('e2e.orders').getByRole('cell').nth(1).textContent()).toBe('5')
+  })
+
+  it('sets and removes a client quota', async () => {
+    const quotas = new QuotasPage(page)
+    await app.go('Quotas')
+    await quotas.setQuota({ type: 'Client ID', name: 'e2e-loader', quota: /Produce rate/, value: '1048576' })
+    await quotas.row('e2e-loader').or(app.alert()).first().waitFor()
+    await app.screenshot('quotas')
+    expect(await app.alert().count()).toBe(0)
+    expect(await quotas.row('e2e-loader').textContent()).toContain('1.00 MiB/s')
+    await quotas.removeQuota('producer_byte_rate', 'client-id=e2e-loader')
+    await quotas.row('e2e-loader').waitFor({ state: 'detached' })
   })
 })

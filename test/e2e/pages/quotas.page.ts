@@ -31,4 +31,8 @@ export class QuotasPage {
   row(text: string) {
     return this.page.getByRole('table', { name: 'Quotas' }).getByRole('row').filter({ hasText: text })
   }
+
+  async removeQuota(key: string, entity: string): Promise<void> {
+    await this.page.getByRole('button', { name: `Remove ${key} for ${entity}` }).click()
+  }
 }
