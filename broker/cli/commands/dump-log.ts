@@ -15,6 +15,9 @@ import {
   readOffsetIndex,
   readTimeIndex,
   type BatchSummary,
+  type IndexPage,
+  type OffsetIndexEntry,
+  type TimeIndexEntry,
 } from '../../storage/segment-reader.ts'
 import { INDEX_SUFFIX, LOG_SUFFIX, TIME_INDEX_SUFFIX } from '../../storage/file-names.ts'
 import { UsageError, outputMode, parseCommandArgs, parseIntArg, runCommand } from '../args.ts'
@@ -214,19 +217,14 @@ class Dumper {
   }
 
   async dumpIndex(file: string, kind: 'offset' | 'time'): Promise<void> {
-    for (let from = 0; ; from += INDEX_PAGE) {
-      const page =
+    // The reader ends the entries at a preallocated file's first empty slot (page.next is null there).
+    let from: number | null = 0
+    while (from !== null) {
+      const page: IndexPage<OffsetIndexEntry | TimeIndexEntry> =
         kind === 'offset'
           ? await readOffsetIndex(file, from, INDEX_PAGE)
           : await readTimeIndex(file, from, INDEX_PAGE)
-      for (let i = 0; i < page.entries.length; i++) {
-        const e = page.entries[i]!
-        // Index files may be preallocated: an all-zero entry after the first marks the end.
-        const empty =
-          'position' in e
-            ? e.relativeOffset === 0 && e.position === 0
-            : e.relativeOffset === 0 && e.timestamp === 0n
-        if (from + i > 0 && empty) return
+      for (const e of page.entries) {
         if ('position' in e)
           this.#emit(
             { type: 'index-entry', file, offset: e.offset, position: e.position },
@@ -239,7 +237,7 @@ class Dumper {
           )
       }
       if (from === 0 && page.problem) this.problem(file, null, page.problem)
-      if (from + page.entries.length >= page.total) return
+      from = page.next
     }
   }
 
