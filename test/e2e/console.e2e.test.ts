@@ -9,6 +9,7 @@ import { TopicsPage } from './pages/topics.page.ts'
 import { TopicDetailPage } from './pages/topic-detail.page.ts'
 import { GroupsPage } from './pages/groups.page.ts'
 import { QuotasPage } from './pages/quotas.page.ts'
+import { AclsPage } from './pages/acls.page.ts'
 
 describe('console (web mode, bundled broker)', () => {
   let harness: ConsoleHarness
@@ -218,5 +219,24 @@ describe('console (web mode, bundled broker)', () => {
     expect(await quotas.row('e2e-loader').textContent()).toContain('1.00 MiB/s')
     await quotas.removeQuota('producer_byte_rate', 'client-id=e2e-loader')
     await quotas.row('e2e-loader').waitFor({ state: 'detached' })
+  })
+
+  it('creates, filters and deletes an ACL', async () => {
+    const acls = new AclsPage(page)
+    await app.go('ACLs')
+    await acls.create({
+      principal: 'User:alice',
+      resourceType: 'topic',
+      resource: 'e2e.orders',
+      operation: 'read',
+      permission: 'allow',
+    })
+    await acls.row('User:alice').or(app.alert()).first().waitFor()
+    await app.screenshot('acls')
+    expect(await app.alert().count()).toBe(0)
+    await acls.filter('alice')
+    expect(await acls.row('topic:e2e.orders').count()).toBe(1)
+    await acls.remove('User:alice', 'read', 'e2e.orders')
+    await acls.row('User:alice').waitFor({ state: 'detached' })
   })
 })
