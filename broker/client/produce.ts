@@ -3,6 +3,7 @@ import type { ClusterClient } from './cluster-client.ts'
 import { encodePayload } from './decode.ts'
 import { AdminError } from './errors.ts'
 import { run } from './run.ts'
+import { topicPartitionCount } from './topics.ts'
 import type { ProduceResult, ProduceSpec } from './types.ts'
 
 export function produce(client: ClusterClient, spec: ProduceSpec): Promise<ProduceResult> {
@@ -12,6 +13,16 @@ export function produce(client: ClusterClient, spec: ProduceSpec): Promise<Produ
     const headers = new Map<Buffer, Buffer>(
       spec.headers.map((h) => [Buffer.from(h.key), Buffer.from(h.value)]),
     )
+    // The client library wraps an explicit partition modulo the partition count; refuse instead of
+    // silently writing elsewhere.
+    if (spec.partition !== null) {
+      const count = await topicPartitionCount(client, spec.topic)
+      if (spec.partition >= count)
+        throw new AdminError(
+          'invalid-argument',
+          `Topic ${spec.topic} has ${count} partitions (0-${count - 1}); there is no partition ${spec.partition}.`,
+        )
+    }
     const result = await client.producer.send({
       messages: [
         {

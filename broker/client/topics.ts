@@ -75,12 +75,22 @@ export function deleteTopics(client: ClusterClient, names: string[]): Promise<vo
   return run(() => client.admin.deleteTopics({ topics: names }))
 }
 
+/** The topic's partition count, fresh from the cluster; never creates the topic. */
+export async function topicPartitionCount(client: ClusterClient, topic: string): Promise<number> {
+  const metadata = await client.admin.metadata({
+    topics: [topic],
+    forceUpdate: true,
+    autocreateTopics: false,
+  })
+  const count = metadata.topics.get(topic)?.partitionsCount
+  if (count === undefined) throw new AdminError('not-found', `Unknown topic ${topic}.`)
+  return count
+}
+
 /** Raises the partition count to `totalPartitions` (Kafka never lowers it). */
 export function addPartitions(client: ClusterClient, topic: string, totalPartitions: number): Promise<void> {
   return run(async () => {
-    const metadata = await client.admin.metadata({ topics: [topic], forceUpdate: true })
-    const current = metadata.topics.get(topic)?.partitionsCount
-    if (current === undefined) throw new AdminError('not-found', `Topic ${topic} does not exist.`)
+    const current = await topicPartitionCount(client, topic)
     if (totalPartitions <= current)
       throw new AdminError(
         'invalid-argument',

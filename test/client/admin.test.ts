@@ -264,6 +264,12 @@ describe('messages', () => {
       value: { text: '{nope', format: 'json' },
     }).catch((e) => e)
     expect((badJson as AdminError).code).toBe('invalid-argument')
+
+    const noSuchPartition = await produce(client, msg('produced', 5, 'lost?')).catch((e) => e)
+    expect((noSuchPartition as AdminError).code).toBe('invalid-argument')
+    expect((noSuchPartition as AdminError).message).toMatch(/no partition 5/)
+    const stillThere = await read({ topic: 'produced', partition: 1 })
+    expect(stillThere.messages.map((m) => m.value?.text)).not.toContain('lost?')
   })
 
   it('pages forward through all partitions with a cursor', async (ctx) => {

@@ -10,6 +10,7 @@ import type { ClusterClient } from '../../client/cluster-client.ts'
 import { encodePayload } from '../../client/decode.ts'
 import { AdminError } from '../../client/errors.ts'
 import { run as runOperation } from '../../client/run.ts'
+import { topicPartitionCount } from '../../client/topics.ts'
 import type { DecodeFormat, ProduceSpec } from '../../client/types.ts'
 import {
   CONNECTION_HELP,
@@ -136,17 +137,8 @@ function fromTextLine(line: string, lineNo: number, o: Options): MessageToProduc
 }
 
 /** Checks the topic (and partition) up front, so a typo fails at once instead of after retries. */
-async function topicPartitions(client: ClusterClient, topic: string): Promise<number> {
-  return runOperation(async () => {
-    const metadata = await client.admin.metadata({
-      topics: [topic],
-      forceUpdate: true,
-      autocreateTopics: false,
-    })
-    const found = metadata.topics.get(topic)
-    if (!found) throw new AdminError('not-found', `Unknown topic ${topic}.`)
-    return found.partitionsCount
-  })
+function topicPartitions(client: ClusterClient, topic: string): Promise<number> {
+  return runOperation(() => topicPartitionCount(client, topic))
 }
 
 export function run(argv: string[]): Promise<number> {
