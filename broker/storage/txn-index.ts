@@ -85,8 +85,20 @@ export class AbortedTxnIndex {
 
   /** Aborted transactions overlapping [from, to): those a fetch of that range must report. */
   overlapping(from: bigint, to: bigint): AbortedTxn[] {
+    const entries = this.#entries
+    // Entries are ordered by lastOffset: skip the ones that end before `from` by binary search.
+    let lo = 0
+    let hi = entries.length
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1
+      if ((entries[mid] as AbortedTxn).lastOffset < from) lo = mid + 1
+      else hi = mid
+    }
     const out: AbortedTxn[] = []
-    for (const e of this.#entries) if (e.lastOffset >= from && e.firstOffset < to) out.push(e)
+    for (let i = lo; i < entries.length; i++) {
+      const e = entries[i] as AbortedTxn
+      if (e.firstOffset < to) out.push(e)
+    }
     return out
   }
 }

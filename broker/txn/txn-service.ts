@@ -1,5 +1,5 @@
 // Wires the transaction coordinator into the broker: created with the broker state, started once the state
-// exists (creates __transaction_state when absent, reads it back, waits for the group coordinator so that
+// exists (reads __transaction_state back when it exists, waits for the group coordinator so that
 // transactional offsets can be completed, then finishes the transactions a crash left prepared), and
 // stopped on shutdown.
 import type { BrokerState } from '../server/broker-state.ts'
@@ -30,6 +30,7 @@ export function createTransactionCoordinator(
   state: () => BrokerState,
 ): TransactionCoordinator {
   const stateLog = new TxnStateLog(logs, stateLogPartitions(config, logs))
+  let topicReady: Promise<void> | undefined
   const coordinator = new TransactionCoordinator({
     allocateProducerId: () => state().dataPath.producerIds.allocate(),
     writeMarker: (topic, partition, marker) => writeMarker(logs, state().dataPath, topic, partition, marker),
@@ -52,7 +53,14 @@ export function createTransactionCoordinator(
       const t = state().metadata.image.topicsByName.get(topic)
       return t !== undefined && partition >= 0 && partition < t.partitions.length
     },
-    persist: (id, meta) => stateLog.append(id, meta),
+    persist: async (id, meta) => {
+      topicReady ??= createStateTopic(state()).catch((err: unknown) => {
+        topicReady = undefined
+        throw err
+      })
+      await topicReady
+      await stateLog.append(id, meta)
+    },
     maxTimeoutMs: () => config.int('transaction.max.timeout.ms'),
     idExpirationMs: () => config.int('transactional.id.expiration.ms'),
     now: () => Date.now(),
@@ -64,40 +72,52 @@ export function createTransactionCoordinator(
 
 const stateLogs = new WeakMap<TransactionCoordinator, TxnStateLog>()
 
-/** Creates __transaction_state if absent, loads it, completes prepared transactions, starts the sweep. */
+/**
+ * Loads __transaction_state when it exists (it is created on the first write, as Kafka creates it on the
+ * first transactional lookup), completes the transactions a crash left prepared, starts the sweep.
+ */
 export async function startTransactionCoordinator(state: BrokerState): Promise<void> {
   const coordinator = state.txn
   const stateLog = stateLogs.get(coordinator)
   if (stateLog === undefined) throw new Error('transaction coordinator was not created by this module')
   const log = state.log.child({ component: 'txn' })
-  if (!state.metadata.image.topicsByName.has(TXN_STATE_TOPIC)) {
-    const created = await createTopic(
-      state,
-      {
-        name: TXN_STATE_TOPIC,
-        numPartitions: state.config.int('transaction.state.log.num.partitions'),
-        replicationFactor: 1,
-        configs: [
-          { name: 'cleanup.policy', value: 'compact' },
-          {
-            name: 'segment.bytes',
-            value: state.config.get('transaction.state.log.segment.bytes') ?? '104857600',
-          },
-          { name: 'compression.type', value: 'producer' },
-        ],
-      },
-      { internal: true },
+  let loadedIds = 0
+  if (state.metadata.image.topicsByName.has(TXN_STATE_TOPIC)) {
+    const all = await stateLog.load((partition, err) =>
+      log.warn({ partition, err: err.message }, 'unreadable transaction state record skipped'),
     )
-    if (created.errorCode !== 0) throw new Error(`cannot create ${TXN_STATE_TOPIC}: ${created.errorMessage}`)
+    for (const meta of all.values()) coordinator.restore(meta)
+    loadedIds = all.size
+    // Markers on __consumer_offsets complete the groups' pending offsets, so those must be loaded first.
+    while (!state.groups.loaded && !state.groups.stopped) await new Promise((r) => setTimeout(r, 20))
   }
-  const all = await stateLog.load((partition, err) =>
-    log.warn({ partition, err: err.message }, 'unreadable transaction state record skipped'),
-  )
-  for (const meta of all.values()) coordinator.restore(meta)
-  // Markers on __consumer_offsets complete the groups' pending offsets, so those must be loaded first.
-  while (!state.groups.loaded && !state.groups.stopped) await new Promise((r) => setTimeout(r, 20))
   coordinator.loaded = true
   await coordinator.completePending()
   coordinator.start(state.config.int('transaction.abort.timed.out.transaction.cleanup.interval.ms'))
-  log.info({ transactionalIds: all.size }, 'transaction coordinator loaded')
+  log.info({ transactionalIds: loadedIds }, 'transaction coordinator loaded')
+}
+
+/** Creates __transaction_state unless it exists. */
+async function createStateTopic(state: BrokerState): Promise<void> {
+  if (state.metadata.image.topicsByName.has(TXN_STATE_TOPIC)) return
+  const created = await createTopic(
+    state,
+    {
+      name: TXN_STATE_TOPIC,
+      numPartitions: state.config.int('transaction.state.log.num.partitions'),
+      replicationFactor: 1,
+      configs: [
+        { name: 'cleanup.policy', value: 'compact' },
+        {
+          name: 'segment.bytes',
+          value: state.config.get('transaction.state.log.segment.bytes') ?? '104857600',
+        },
+        { name: 'compression.type', value: 'producer' },
+      ],
+    },
+    { internal: true },
+  )
+  // A concurrent creation (another request got there first) is as good as ours.
+  if (created.errorCode !== 0 && !state.metadata.image.topicsByName.has(TXN_STATE_TOPIC))
+    throw new Error(`cannot create ${TXN_STATE_TOPIC}: ${created.errorMessage}`)
 }

@@ -39,6 +39,8 @@ while done < count:
     producer.send_offsets_to_transaction(positions, consumer.consumer_group_metadata(), 30)
     batch_no += 1
     if batch_no % 3 == 1:
+        # Flushed first, so the aborted records reach the log (abort would purge unsent ones).
+        producer.flush(30)
         producer.abort_transaction(30)
         committed = consumer.committed([TopicPartition(topic_in, 0)], timeout=10)[0].offset
         consumer.seek(TopicPartition(topic_in, 0, committed if committed >= 0 else 0))
