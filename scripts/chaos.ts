@@ -24,6 +24,7 @@ for (const mode of modes) {
   )
   for (const c of report.consumerCrashes) console.log(`chaos (${mode}) consumer crash: ${c}`)
   console.log(`chaos (${mode}) counts: ${JSON.stringify(report.counts)}`)
+  console.log(`chaos (${mode}) the consumer group read ${report.consumedAcknowledged} of them during the run`)
   if (mode === 'durable' && !isClean(report.counts)) failed = true
 }
 process.exit(failed ? 1 : 0)

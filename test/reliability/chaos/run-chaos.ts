@@ -34,6 +34,8 @@ export interface ChaosReport {
   failedSends: number
   /** Consumer crashes kafkajs reported (each followed by its own restart when retriable). */
   consumerCrashes: string[]
+  /** Distinct acknowledged values the consumer group read during the run (its progress through the faults). */
+  consumedAcknowledged: number
   /** Wall-clock seconds of the workload, for acknowledged writes per second. */
   seconds: number
   seed: number
@@ -292,5 +294,15 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
   history.scans.push(await scan(port, partitions))
   log('scanned')
   await broker.stop()
-  return { counts: checkHistory(history), faults, failedSends, consumerCrashes, seconds: (stopped - started) / 1000, seed }
+  const consumedValues = new Set(history.consumed.map((r) => r.value))
+  const consumedAcknowledged = history.acks.filter((a) => consumedValues.has(a.value)).length
+  return {
+    counts: checkHistory(history),
+    consumedAcknowledged,
+    faults,
+    failedSends,
+    consumerCrashes,
+    seconds: (stopped - started) / 1000,
+    seed,
+  }
 }
