@@ -1,5 +1,5 @@
 // SIGKILL of the real broker in the middle of transactions: after the restart, the open transaction is
-// resolved (aborted when its timeout passes, or when the producer comes back), committed records are all
+// resolved (aborted when the producer comes back, or when its timeout passes without it), committed records are all
 // there exactly once, and the transactional id goes on with a fenced epoch.
 import { Kafka, logLevel } from 'kafkajs'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -81,8 +81,25 @@ describe('transactions across a broker crash', () => {
         { value: 'open-b', partition: 1 },
       ],
     })
+    // A producer that never comes back: its transaction is aborted once its timeout has passed.
+    const orphan = k.producer({
+      transactionalId: 'crash-orphan',
+      maxInFlightRequests: 1,
+      idempotent: true,
+      transactionTimeout: 1000,
+    })
+    await orphan.connect()
+    const orphanTxn = await orphan.transaction()
+    await orphanTxn.send({
+      topic,
+      messages: [
+        { value: 'orphan-a', partition: 0 },
+        { value: 'orphan-b', partition: 1 },
+      ],
+    })
     await broker.kill('SIGKILL')
     await producer.disconnect().catch(() => undefined)
+    await orphan.disconnect().catch(() => undefined)
 
     broker = await startBroker({ config: CONFIG, dataDir, port })
     k = kafka(broker)
@@ -102,6 +119,6 @@ describe('transactions across a broker crash', () => {
     const expected = [...committed, 'after-a', 'after-b']
     const seen = await readCommitted(k, topic, 'crash-reader', (v) => v.length >= expected.length)
     expect([...seen].sort()).toEqual([...expected].sort())
-    expect(seen.some((v) => v.startsWith('open-'))).toBe(false)
+    expect(seen.some((v) => v.startsWith('open-') || v.startsWith('orphan-'))).toBe(false)
   })
 })
