@@ -3,7 +3,7 @@ import type { ClusterClient } from './cluster-client.ts'
 import { AdminError } from './errors.ts'
 import { run } from './run.ts'
 import { partitionSizes } from './log-dirs.ts'
-import { partitionBounds } from './offsets.ts'
+import { topicsBounds } from './offsets.ts'
 import type { ConfigEntry, CreateTopicSpec, TopicSummary } from './types.ts'
 
 const TOPIC_RESOURCE = 2
@@ -37,14 +37,11 @@ export function listTopics(
       const partitions = topic ? topic.partitions.map((_, i) => i) : []
       return { name, partitions, replicationFactor: topic?.partitions[0]?.replicas.length ?? 0 }
     })
-    const [sizes, bounds] = await Promise.all([
-      partitionSizes(admin, shapes),
-      Promise.all(shapes.map((s) => partitionBounds(admin, s.name, s.partitions))),
-    ])
+    const [sizes, bounds] = await Promise.all([partitionSizes(admin, shapes), topicsBounds(admin, shapes)])
     return shapes
-      .map((shape, i): TopicSummary => {
+      .map((shape): TopicSummary => {
         let count = 0n
-        for (const b of bounds[i]?.values() ?? []) count += b.highWatermark - b.logStart
+        for (const b of bounds.get(shape.name)?.values() ?? []) count += b.highWatermark - b.logStart
         let size: bigint | null = sizes ? 0n : null
         if (sizes && size !== null) for (const s of sizes.get(shape.name)?.values() ?? []) size += s
         return {
@@ -100,6 +97,17 @@ export function addPartitions(client: ClusterClient, topic: string, totalPartiti
   })
 }
 
+/**
+ * A broker synonym's value in the topic config's unit: `log.retention.hours=168` is the default of
+ * `retention.ms`, so it reads 604800000 there.
+ */
+function inTopicUnits(synonym: string, value: string | null): string | null {
+  if (value === null || !/^-?\d+$/.test(value) || value.startsWith('-')) return value
+  if (synonym.endsWith('.hours')) return (BigInt(value) * 3_600_000n).toString()
+  if (synonym.endsWith('.minutes')) return (BigInt(value) * 60_000n).toString()
+  return value
+}
+
 export function describeTopicConfigs(client: ClusterClient, topic: string): Promise<ConfigEntry[]> {
   return run(async () => {
     const [described] = await client.admin.describeConfigs({
@@ -112,6 +120,7 @@ export function describeTopicConfigs(client: ClusterClient, topic: string): Prom
       .map((c): ConfigEntry => {
         const source = configSourceNames[c.configSource] ?? 'unknown'
         const fallback = c.synonyms.find((s) => s.source !== 1)
+        const fallbackValue = fallback ? inTopicUnits(fallback.name, fallback.value ?? null) : null
         return {
           name: c.name,
           value: c.value ?? null,
@@ -119,7 +128,7 @@ export function describeTopicConfigs(client: ClusterClient, topic: string): Prom
           isDefault: c.configSource !== 1,
           readOnly: c.readOnly,
           sensitive: c.isSensitive,
-          defaultValue: c.configSource === 1 ? (fallback?.value ?? null) : (c.value ?? null),
+          defaultValue: c.configSource === 1 ? fallbackValue : (c.value ?? null),
           documentation: c.documentation ?? null,
         }
       })

@@ -140,6 +140,8 @@ describe('topics and partitions', () => {
       value: '3600000',
       source: 'topic',
       isDefault: false,
+      // The broker default is log.retention.hours=168; shown in the topic config's unit.
+      defaultValue: '604800000',
     })
     expect(configs.find((c) => c.name === 'cleanup.policy')).toMatchObject({
       value: 'delete',
