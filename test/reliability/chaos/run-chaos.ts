@@ -22,6 +22,8 @@ export interface ChaosOptions {
   seed?: number
   /** Append garbage to active segments and indexes while the broker is down after a SIGKILL. */
   tornTails?: boolean
+  /** How long the consumer group may take to read everything once the faults stop (default 15 s). */
+  catchUpMs?: number
   /** Milliseconds of workload between faults: [min, max). */
   faultGapMs?: [number, number]
   log?: (line: string) => void
@@ -276,8 +278,15 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
       )
       await observeCommits()
     }
-    // Let the consumer catch up with a healthy broker before stopping the workload.
-    await sleep(1500)
+    // Stop producing, then give the consumer group a bounded time to catch up with a healthy broker.
+    running = false
+    await Promise.all(workers)
+    const catchUpMs = opts.catchUpMs ?? 15_000
+    for (let waited = 0; waited < catchUpMs; waited += 250) {
+      const read = new Set(history.consumed.map((r) => r.value))
+      if (history.acks.every((a) => read.has(a.value))) break
+      await sleep(250)
+    }
   } finally {
     running = false
     await Promise.all(workers)
