@@ -224,6 +224,25 @@ export class TransactionCoordinator {
     })
   }
 
+  /**
+   * Produce's guard against hanging transactions: may the first transactional batch of `producerId` at
+   * `epoch` open a transaction on topic-partition? Only while its transaction is Ongoing with that
+   * partition added (a delayed produce after the transaction ended would otherwise leave it open forever).
+   * True while the coordinator is still loading (nothing to check against yet).
+   */
+  mayOpenOnPartition(producerId: bigint, epoch: number, topic: string, partition: number): boolean {
+    if (!this.loaded) return true
+    for (const meta of this.#txns.values()) {
+      if (meta.producerId !== producerId) continue
+      return (
+        meta.producerEpoch === epoch &&
+        meta.state === 'Ongoing' &&
+        meta.partitions.get(topic)?.has(partition) === true
+      )
+    }
+    return false
+  }
+
   /** TxnOffsetCommit's check: the producer must be current and its transaction must hold the group. */
   checkOffsetCommit(
     transactionalId: string,

@@ -31,15 +31,17 @@ async function readCommitted(
   const consumer = k.consumer({ groupId: group, maxWaitTimeInMs: 100 })
   await consumer.connect()
   await consumer.subscribe({ topic, fromBeginning: true })
-  const values: string[] = []
+  // By partition and offset: a consumer rebalance may hand a record over twice, the log must not hold it twice.
+  const byOffset = new Map<string, string>()
   await new Promise<void>((resolve) => {
     void consumer.run({
-      eachMessage: async ({ message }) => {
-        values.push(message.value?.toString() ?? '')
-        if (until(values)) resolve()
+      eachMessage: async ({ partition, message }) => {
+        byOffset.set(`${partition}:${message.offset}`, message.value?.toString() ?? '')
+        if (until([...byOffset.values()])) resolve()
       },
     })
   })
+  const values = [...byOffset.values()]
   await consumer.disconnect()
   return values
 }
@@ -74,13 +76,10 @@ describe('transactions across a broker crash', () => {
       } else await t.abort()
     }
     const open = await producer.transaction()
-    await open.send({
-      topic,
-      messages: [
-        { value: 'open-a', partition: 0 },
-        { value: 'open-b', partition: 1 },
-      ],
-    })
+    // Each partition gets one of the two open transactions: kafkajs activates at most one aborted
+    // transaction per record it reads, so two aborted transactions interleaved on one partition can slip
+    // past it (with any broker; librdkafka and the Java client handle that case).
+    await open.send({ topic, messages: [{ value: 'open-a', partition: 0 }] })
     // A producer that never comes back: its transaction is aborted once its timeout has passed.
     const orphan = k.producer({
       transactionalId: 'crash-orphan',
@@ -90,13 +89,7 @@ describe('transactions across a broker crash', () => {
     })
     await orphan.connect()
     const orphanTxn = await orphan.transaction()
-    await orphanTxn.send({
-      topic,
-      messages: [
-        { value: 'orphan-a', partition: 0 },
-        { value: 'orphan-b', partition: 1 },
-      ],
-    })
+    await orphanTxn.send({ topic, messages: [{ value: 'orphan-b', partition: 1 }] })
     await broker.kill('SIGKILL')
     await producer.disconnect().catch(() => undefined)
     await orphan.disconnect().catch(() => undefined)

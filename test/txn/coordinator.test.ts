@@ -179,3 +179,20 @@ describe('TransactionCoordinator', () => {
     expect([...(c.get('tx')?.partitions.get('t') ?? [])]).toEqual([0])
   })
 })
+
+describe('TransactionCoordinator.mayOpenOnPartition', () => {
+  it('lets only the current epoch open a transaction on an added partition of an Ongoing transaction', async () => {
+    const c = new TransactionCoordinator(fake().deps)
+    c.loaded = true
+    const { producerId } = await c.initProducerId('tx', 10_000, -1n, -1)
+    expect(c.mayOpenOnPartition(producerId, 0, 't', 0)).toBe(false)
+    await add(c, 'tx', producerId, 0)
+    expect(c.mayOpenOnPartition(producerId, 0, 't', 0)).toBe(true)
+    expect(c.mayOpenOnPartition(producerId, 0, 't', 7)).toBe(false)
+    expect(c.mayOpenOnPartition(producerId, 1, 't', 0)).toBe(false)
+    expect(c.mayOpenOnPartition(999n, 0, 't', 0)).toBe(false)
+    await c.endTxn('tx', producerId, 0, false)
+    // A produce delayed past the abort cannot open a transaction that nothing would close.
+    expect(c.mayOpenOnPartition(producerId, 0, 't', 0)).toBe(false)
+  })
+})

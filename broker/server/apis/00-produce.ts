@@ -10,6 +10,9 @@
 // max.message.bytes, idempotent producer sequence checks, then one append of the request's bytes as they
 // came (offsets patched in place). A retried batch of an idempotent producer is answered with the offsets
 // it was first written at. acks=0 gets no response; acks other than 0, 1, -1 get INVALID_REQUIRED_ACKS.
+// The first transactional batch of a producer on a partition must belong to its Ongoing transaction with
+// that partition added (else INVALID_TXN_STATE, Kafka's KIP-890 check), so a late batch cannot open a
+// transaction that no marker will ever close.
 // Kafka never creates topics on produce (only Metadata does), and neither does this broker.
 import { ErrorCode } from '../../protocol/errors.ts'
 import { decodeProduceRequest } from '../../protocol/generated/produce-request.ts'
@@ -142,6 +145,19 @@ async function producePartition(
       }
       if (check.kind === 'reject') return failed(index, REJECTION_CODES[check.reason], check.message)
       const transactional = batches.some((b) => b.isTransactional)
+      const unverified = batches.find(
+        (b) =>
+          b.isTransactional &&
+          (producers.table.get(b.producerId)?.currentTxnFirstOffset ?? -1n) < 0n &&
+          !broker.txn.mayOpenOnPartition(b.producerId, b.producerEpoch, topic, index),
+      )
+      if (unverified !== undefined) {
+        return failed(
+          index,
+          ErrorCode.INVALID_TXN_STATE,
+          `producer ${unverified.producerId} has no ongoing transaction with ${topic}-${index}`,
+        )
+      }
       if (transactional) producers.holdStableOffsetAt(log.logEndOffset)
       const out = await append()
       // Record with the timestamps as stored (LogAppendTime stamps them during the append).

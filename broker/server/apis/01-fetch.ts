@@ -128,7 +128,12 @@ async function readAll(
       out.records = res.records
       if (committed && res.records.length > 0) {
         const aborted = (await abortedIndexOf(log)).overlapping(p.fetchOffset, res.lastStableOffset)
-        out.abortedTransactions = aborted.map((a) => ({ producerId: a.producerId, firstOffset: a.firstOffset }))
+        // By first offset: clients that walk the list in order (kafkajs) need it that way.
+        aborted.sort((a, b) => (a.firstOffset < b.firstOffset ? -1 : a.firstOffset > b.firstOffset ? 1 : 0))
+        out.abortedTransactions = aborted.map((a) => ({
+          producerId: a.producerId,
+          firstOffset: a.firstOffset,
+        }))
       }
       if (res.records.length > 0) {
         foundData = true
