@@ -28,7 +28,6 @@ class UsageError extends Error {}
 const FLAG_INSTEAD: Record<string, string> = {
   'log.dirs': '--data-dir',
   'log.dir': '--data-dir',
-  listeners: '--host and --port',
   'advertised.listeners': '--host and --port',
   port: '--port',
   'host.name': '--host',
@@ -86,9 +85,21 @@ export function parseBrokerFlags(argv: string[]): BrokerFlags | 'help' {
     if (err instanceof ConfigError) throw new UsageError(`invalid --config: ${err.message}`)
     throw err
   }
+  // One `listeners` entry (NAME://host:port) binds that address; its name picks the security protocol.
+  let host = values.host.trim()
+  let port = Number(values.port)
+  if (entries.listeners !== undefined) {
+    const list = entries.listeners.split(',').map((l) => l.trim())
+    const m = /^[A-Za-z0-9_]+:\/\/(\[[^\]]*\]|[^:]*):(\d+)$/.exec(list[0] ?? '')
+    if (list.length !== 1 || !m || Number(m[2]) > 65535) {
+      throw new UsageError(`--config listeners must be one NAME://host:port listener, got '${entries.listeners}'`)
+    }
+    if (m[1] !== '') host = (m[1] as string).replace(/^\[|\]$/g, '')
+    port = Number(m[2])
+  }
   return {
-    host: values.host.trim(),
-    port: Number(values.port),
+    host,
+    port,
     dataDir: path.resolve(values['data-dir'] ?? defaultDataDir()),
     config,
     logLevel: values['log-level'],

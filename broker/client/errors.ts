@@ -56,6 +56,9 @@ const authIds = new Set([
   'CLUSTER_AUTHORIZATION_FAILED',
   'TRANSACTIONAL_ID_AUTHORIZATION_FAILED',
   'SASL_AUTHENTICATION_FAILED',
+  // A listener without SASL answers the handshake with ILLEGAL_SASL_STATE, as Kafka does.
+  'ILLEGAL_SASL_STATE',
+  'UNSUPPORTED_SASL_MECHANISM',
 ])
 
 /** Turns anything thrown by the Kafka client (or by us) into an AdminError. */

@@ -6,6 +6,7 @@ import {
   type AclBindingValue,
   type MetadataRecord,
   type QuotaEntityPart,
+  type UserScramCredentialRecordValue,
 } from './records.ts'
 
 export interface PartitionState {
@@ -46,6 +47,8 @@ export class MetadataImage {
   readonly brokerConfigs = new Map<string, Map<string, string>>()
   /** Client quotas by quotaEntityKey(entity); entities without values are dropped. */
   readonly clientQuotas = new Map<string, ClientQuotaState>()
+  /** SCRAM credentials by `<mechanism>:<user>`. */
+  readonly scramCredentials = new Map<string, UserScramCredentialRecordValue>()
   /** ACL bindings by their id. */
   readonly acls = new Map<string, AclBindingValue>()
   /** Configs of topics seen before their TopicRecord (never in a well-formed log, kept to stay total). */
@@ -129,6 +132,12 @@ export class MetadataImage {
       case RecordType.REMOVE_ACCESS_CONTROL_ENTRY:
         this.acls.delete(rec.id)
         break
+      case RecordType.USER_SCRAM_CREDENTIAL:
+        this.scramCredentials.set(`${rec.mechanism}:${rec.name}`, rec)
+        break
+      case RecordType.REMOVE_USER_SCRAM_CREDENTIAL:
+        this.scramCredentials.delete(`${rec.mechanism}:${rec.name}`)
+        break
     }
   }
 
@@ -144,6 +153,7 @@ export class MetadataImage {
         yield { type: RecordType.CLIENT_QUOTA, entity: q.entity, key, value, remove: false }
       }
     }
+    yield* this.scramCredentials.values()
     for (const [id, binding] of this.acls) yield { type: RecordType.ACCESS_CONTROL_ENTRY, id, ...binding }
     for (const t of this.topicsByName.values()) {
       yield { type: RecordType.TOPIC, name: t.name, topicId: t.id }

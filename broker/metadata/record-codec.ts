@@ -14,6 +14,14 @@ import {
   decodeRemoveAccessControlEntryRecord,
   encodeRemoveAccessControlEntryRecord,
 } from '../protocol/generated/remove-access-control-entry-record.ts'
+import {
+  decodeRemoveUserScramCredentialRecord,
+  encodeRemoveUserScramCredentialRecord,
+} from '../protocol/generated/remove-user-scram-credential-record.ts'
+import {
+  decodeUserScramCredentialRecord,
+  encodeUserScramCredentialRecord,
+} from '../protocol/generated/user-scram-credential-record.ts'
 import { decodeConfigRecord, encodeConfigRecord } from '../protocol/generated/config-record.ts'
 import { decodePartitionRecord, encodePartitionRecord } from '../protocol/generated/partition-record.ts'
 import {
@@ -80,6 +88,14 @@ export function encodeMetadataRecord(rec: MetadataRecord): Buffer {
     }
     case RecordType.REMOVE_ACCESS_CONTROL_ENTRY:
       encodeRemoveAccessControlEntryRecord(w, { id: rec.id }, WRITE_VERSION)
+      break
+    case RecordType.USER_SCRAM_CREDENTIAL: {
+      const { type: _type, ...cred } = rec
+      encodeUserScramCredentialRecord(w, cred, WRITE_VERSION)
+      break
+    }
+    case RecordType.REMOVE_USER_SCRAM_CREDENTIAL:
+      encodeRemoveUserScramCredentialRecord(w, { name: rec.name, mechanism: rec.mechanism }, WRITE_VERSION)
       break
   }
   return w.toBuffer()
@@ -148,6 +164,22 @@ export function decodeMetadataRecord(value: Buffer): MetadataRecord | null {
     }
     case RecordType.REMOVE_ACCESS_CONTROL_ENTRY:
       return { type, id: decodeRemoveAccessControlEntryRecord(r, version).id }
+    case RecordType.USER_SCRAM_CREDENTIAL: {
+      const c = decodeUserScramCredentialRecord(r, version)
+      return {
+        type,
+        name: c.name,
+        mechanism: c.mechanism,
+        salt: c.salt,
+        storedKey: c.storedKey,
+        serverKey: c.serverKey,
+        iterations: c.iterations,
+      }
+    }
+    case RecordType.REMOVE_USER_SCRAM_CREDENTIAL: {
+      const c = decodeRemoveUserScramCredentialRecord(r, version)
+      return { type, name: c.name, mechanism: c.mechanism }
+    }
     default:
       return null
   }

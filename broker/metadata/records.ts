@@ -7,9 +7,11 @@ export const RecordType = {
   PARTITION: 3,
   CONFIG: 4,
   REMOVE_TOPIC: 9,
+  USER_SCRAM_CREDENTIAL: 11,
   CLIENT_QUOTA: 14,
   ACCESS_CONTROL_ENTRY: 18,
   REMOVE_ACCESS_CONTROL_ENTRY: 19,
+  REMOVE_USER_SCRAM_CREDENTIAL: 22,
 } as const
 
 /** ConfigRecord.ResourceType values (same as DescribeConfigs' resource types). */
@@ -86,6 +88,23 @@ export interface RemoveAccessControlEntryRecordValue {
   id: string
 }
 
+/** A SCRAM credential: salt and derived keys only, never the password. Mechanism 1 = SHA-256, 2 = SHA-512. */
+export interface UserScramCredentialRecordValue {
+  type: typeof RecordType.USER_SCRAM_CREDENTIAL
+  name: string
+  mechanism: number
+  salt: Buffer
+  storedKey: Buffer
+  serverKey: Buffer
+  iterations: number
+}
+
+export interface RemoveUserScramCredentialRecordValue {
+  type: typeof RecordType.REMOVE_USER_SCRAM_CREDENTIAL
+  name: string
+  mechanism: number
+}
+
 export type MetadataRecord =
   | TopicRecordValue
   | PartitionRecordValue
@@ -94,3 +113,5 @@ export type MetadataRecord =
   | ClientQuotaRecordValue
   | AccessControlEntryRecordValue
   | RemoveAccessControlEntryRecordValue
+  | UserScramCredentialRecordValue
+  | RemoveUserScramCredentialRecordValue

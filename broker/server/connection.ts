@@ -20,6 +20,7 @@ import type { BrokerState } from './broker-state.ts'
 import { FrameDecoder } from './framing.ts'
 import type { ConnectionInfo, RequestContext, RequestHeaderInfo } from './registry.ts'
 import { readRequestHeader, writeResponseHeader } from './request-header.ts'
+import { allowedBeforeAuth, newSaslSession } from '../security/sasl-session.ts'
 
 const API_VERSIONS_KEY = 18
 /** Pause reading while more than this many response bytes wait in the socket. */
@@ -50,6 +51,7 @@ export class Connection {
       remoteAddress: socket.remoteAddress ?? '',
       remotePort: socket.remotePort ?? 0,
       principal: 'User:ANONYMOUS',
+      sasl: newSaslSession(broker.config),
     }
     this.#log = broker.log.child({ conn: id, remote: `${this.info.remoteAddress}:${this.info.remotePort}` })
     this.#frames = new FrameDecoder(broker.config.int('socket.request.max.bytes'))
@@ -136,6 +138,11 @@ export class Connection {
     }
     this.info.clientId = header.clientId
     const { apiKey, apiVersion } = header
+    const sasl = this.info.sasl
+    if (sasl && !sasl.authenticated && (sasl.failed || !allowedBeforeAuth(apiKey))) {
+      this.#fail(`API ${apiKey} before SASL authentication`)
+      return
+    }
     const handler = this.#broker.registry.get(apiKey)
     if (!handler) {
       this.#fail(`unsupported API key ${apiKey}`)

@@ -15,6 +15,7 @@
 import type { Logger } from 'pino'
 import type { Reader } from '../protocol/primitives/reader.ts'
 import type { Writer } from '../protocol/primitives/writer.ts'
+import type { SaslSession } from '../security/sasl-session.ts'
 import type { BrokerState } from './broker-state.ts'
 
 export interface VersionRange {
@@ -30,8 +31,10 @@ export interface ConnectionInfo {
   clientId: string | null
   remoteAddress: string
   remotePort: number
-  /** Kafka principal, `User:ANONYMOUS` until SASL lands. */
+  /** Kafka principal: `User:ANONYMOUS`, or `User:<name>` once SASL authentication succeeded. */
   principal: string
+  /** SASL state on a SASL listener; null on a PLAINTEXT one. */
+  sasl: SaslSession | null
 }
 
 /** The decoded request header (v1/v2; v0 is never sent by clients we serve). */

@@ -29,6 +29,10 @@ import describeGroups from './15-describe-groups.ts'
 import listGroups from './16-list-groups.ts'
 import deleteGroups from './42-delete-groups.ts'
 import offsetDelete from './47-offset-delete.ts'
+import saslHandshake from './17-sasl-handshake.ts'
+import saslAuthenticate from './36-sasl-authenticate.ts'
+import describeUserScramCredentials from './50-describe-user-scram-credentials.ts'
+import alterUserScramCredentials from './51-alter-user-scram-credentials.ts'
 import describeAcls from './29-describe-acls.ts'
 import createAcls from './30-create-acls.ts'
 import deleteAcls from './31-delete-acls.ts'
@@ -71,6 +75,10 @@ export const handlers: ApiHandler<unknown, unknown>[] = [
   listGroups,
   deleteGroups,
   offsetDelete,
+  saslHandshake,
+  saslAuthenticate,
+  describeUserScramCredentials,
+  alterUserScramCredentials,
   describeAcls,
   createAcls,
   deleteAcls,
