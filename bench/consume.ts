@@ -3,14 +3,14 @@
 import { startBroker } from '../test/helpers/broker-process.ts'
 import { loopback } from './lib/baselines.ts'
 import { runDriver } from './lib/procs.ts'
-import { MB, type Row } from './lib/report.ts'
+import { MB, progress, type Row } from './lib/report.ts'
 import { createTopic } from './lib/topics.ts'
 
 export function consumeBytes(quick: boolean): number {
   return quick ? 128 * 1024 * 1024 : 1024 * 1024 * 1024
 }
 
-/** Fills `topic` partition 0 with 1 KiB records, then times reading them all back; MB/s. */
+/** Fills `topic` partition 0 with 1 KiB records, then times reading them all back ; MB/s. */
 export async function fillAndConsume(bootstrap: string, topic: string, bytes: number): Promise<number> {
   const count = Math.floor(bytes / 1024)
   await runDriver([

@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { startBroker } from '../test/helpers/broker-process.ts'
 import { median, runDriver, timeProcess } from './lib/procs.ts'
-import type { Row } from './lib/report.ts'
+import { progress, type Row } from './lib/report.ts'
 import { createTopic } from './lib/topics.ts'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -30,10 +30,12 @@ export async function startupBench(quick: boolean): Promise<Row[]> {
   const empty = await timeRuns(runs, async () => brokerArgs(join(tmp, `empty-${n++}`)), READY)
 
   // 1,000 partitions filled through the broker itself, then restarted on the same directory.
-  const gb = quick ? 0.1 : 5
+  progress(`bare node ${bare.toFixed(0)} ms, empty dir ${empty.toFixed(0)} ms`)
+  const gb = quick ? 0.05 : 5
   const full = join(tmp, 'full')
   const broker = await startBroker({ logLevel: 'warn', dataDir: full })
   await createTopic(broker.port, 'bench-start', 1000)
+  progress('1000 partitions created')
   const count = Math.round((gb * 1e9) / 1024)
   await runDriver([
     'produce',
@@ -49,6 +51,7 @@ export async function startupBench(quick: boolean): Promise<Row[]> {
     String(count),
   ])
   await broker.stop()
+  progress(`${gb} GB written`)
   const filled = await timeRuns(runs, async () => brokerArgs(full), READY)
   await rm(tmp, { recursive: true, force: true })
   const ratio = empty / bare

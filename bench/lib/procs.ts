@@ -9,16 +9,18 @@ const PYTHON = '/usr/bin/python3'
 
 export type DriverResult = Record<string, number | string | boolean | null | string[]>
 
-/** Runs one driver workload to completion and returns the JSON line it printed. */
-export function runDriver(args: string[]): Promise<DriverResult> {
+/** Runs one driver workload to completion (killed after `timeoutMs`) and returns the JSON line it printed. */
+export function runDriver(args: string[], timeoutMs = 600_000): Promise<DriverResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(PYTHON, [DRIVER, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs)
     let out = ''
     let err = ''
     child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d))
     child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d))
     child.once('error', reject)
     child.once('close', (code) => {
+      clearTimeout(timer)
       const last = out.trim().split('\n').pop() ?? ''
       if (code !== 0 || last === '') {
         reject(new Error(`driver ${args[0]} exited ${code}: ${err.slice(-2000)}`))
