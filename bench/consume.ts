@@ -24,6 +24,7 @@ export async function fillAndConsume(bootstrap: string, topic: string, bytes: nu
     '--count',
     String(count),
   ])
+  progress(`${topic}: ${count} records written`)
   const r = await runDriver([
     'consume',
     '--bootstrap',
