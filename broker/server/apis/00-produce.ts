@@ -6,9 +6,10 @@
 // v9: flexible versions. v10: currentLeader/nodeEndpoints tagged fields (only for NOT_LEADER errors).
 // v11: TRANSACTION_ABORTABLE may be returned.
 //
-// Per partition: header-only validation of every batch (size, magic, CRC-32C, counts, codec), the topic's
-// max.message.bytes, idempotent producer sequence checks, then one append of the request's bytes as they
-// came (offsets patched in place). A retried batch of an idempotent producer is answered with the offsets
+// Per partition: header validation of every batch (size, magic, CRC-32C, counts, codec), a check that a
+// compressed batch really decompresses (Kafka answers CORRUPT_MESSAGE otherwise; a corrupt payload must
+// not be stored), the topic's max.message.bytes, idempotent producer sequence checks, then one append of
+// the request's bytes as they came (offsets patched in place, records never re-encoded). A retried batch of an idempotent producer is answered with the offsets
 // it was first written at. acks=0 gets no response; acks other than 0, 1, -1 get INVALID_REQUIRED_ACKS.
 // The first transactional batch of a producer on a partition must belong to its Ongoing transaction with
 // that partition added (else INVALID_TXN_STATE, Kafka's KIP-890 check), so a late batch cannot open a
@@ -23,6 +24,8 @@ import {
 } from '../../protocol/generated/produce-response.ts'
 import { LOG_OVERHEAD, OFF_BATCH_LENGTH } from '../../protocol/records/batch-header.ts'
 import { BatchView, validateBatch } from '../../protocol/records/batches.ts'
+import { decompressSync } from '../../protocol/records/compression.ts'
+import { RecordBatchError } from '../../protocol/records/errors.ts'
 import { isInternalTopic } from '../../metadata/topic-rules.ts'
 import type { ProducerBatch, SequenceRejection } from '../../producers/producer-state.ts'
 import { StorageError } from '../../storage/errors.ts'
@@ -31,6 +34,26 @@ import { producersOf, waitKey } from '../data-path.ts'
 import { api, type RequestContext } from '../registry.ts'
 
 type PartitionOut = ProduceResponsePartitionProduceResponseInput
+
+/** A compressed batch may inflate to this many times its size (at least 64 MiB) before it is refused. */
+const MAX_INFLATION = 64
+const MIN_INFLATE_LIMIT = 64 * 1024 * 1024
+
+/**
+ * Inflates a compressed batch's records once to prove they decompress. Synchronous on purpose: it is
+ * native code, one call per batch, and keeps pipelined produce requests to a partition in arrival order.
+ */
+function decompressProblem(batch: BatchView): { errorCode: number; message: string } | null {
+  const codec = batch.compression
+  if (codec === undefined || codec === 'none') return null
+  try {
+    decompressSync(codec, batch.payload(), Math.max(MIN_INFLATE_LIMIT, batch.size * MAX_INFLATION))
+    return null
+  } catch (err) {
+    if (!(err instanceof RecordBatchError)) throw err
+    return { errorCode: err.errorCode, message: `${codec} batch does not decompress: ${err.message}` }
+  }
+}
 
 const REJECTION_CODES: Record<SequenceRejection, number> = {
   'out-of-order-sequence': ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER,
@@ -67,7 +90,10 @@ function splitBatches(
         message: `batch of ${size} bytes is larger than max.message.bytes ${maxMessageBytes}`,
       }
     }
-    batches.push(new BatchView(records, pos, size))
+    const batch = new BatchView(records, pos, size)
+    const inflate = decompressProblem(batch)
+    if (inflate !== null) return inflate
+    batches.push(batch)
     pos += size
   }
   if (batches.length === 0) return { errorCode: ErrorCode.INVALID_RECORD, message: 'no record batch' }
