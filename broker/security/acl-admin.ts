@@ -1,5 +1,6 @@
-// What the ACL admin APIs share: the cluster-level permission check (DescribeAcls needs DESCRIBE,
-// CreateAcls/DeleteAcls need ALTER on the cluster, as in Kafka) and new ACL ids.
+// Authorization checks for handlers (`allowed(ctx, ResourceType.TOPIC, name, AclOperation.WRITE)`), the
+// cluster-level one the admin APIs use (DescribeAcls needs DESCRIBE, CreateAcls/DeleteAcls need ALTER
+// on the cluster, as in Kafka), and new ACL ids.
 import { randomBytes } from 'node:crypto'
 import type { RequestContext } from '../server/registry.ts'
 import { authorize, authorizerSettings, CLUSTER_NAME, ResourceType } from './acl-authorizer.ts'

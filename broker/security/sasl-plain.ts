@@ -1,5 +1,5 @@
 // SASL/PLAIN (RFC 4616) against users from the JAAS-like broker config Kafka uses:
-//   listener.name.sasl_plaintext.plain.sasl.jaas.config=
+//   listener.name.sasl_plaintext.plain.sasl.jaas.config= (or listener.name.sasl_ssl...)
 //     org.apache.kafka.common.security.plain.PlainLoginModule required user_alice="alice-secret";
 import { timingSafeEqual } from 'node:crypto'
 

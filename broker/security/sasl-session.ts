@@ -1,7 +1,7 @@
 // Per-connection SASL state and the listener's security protocol. Kafka names: `listeners` (the first
 // entry's listener name, mapped through `listener.security.protocol.map`, decides the protocol of the
 // broker's one bound port), `sasl.enabled.mechanisms`, and the PlainLoginModule users under
-// `listener.name.sasl_plaintext.plain.sasl.jaas.config`.
+// `listener.name.<sasl_plaintext|sasl_ssl>.plain.sasl.jaas.config`.
 import type { BrokerConfig } from '../server/config.ts'
 import { PlainError } from './sasl-plain.ts'
 import { ScramError, type ScramServer } from './scram.ts'
@@ -38,6 +38,15 @@ export function enabledMechanisms(config: BrokerConfig): string[] {
     .split(',')
     .map((s) => s.trim())
     .filter((s) => s !== '')
+}
+
+/** The PlainLoginModule JAAS config of the listener: `listener.name.<listener name>.plain.sasl.jaas.config`. */
+export function plainJaasConfig(config: BrokerConfig): string | null {
+  const first = (config.get('listeners') ?? '').split(',')[0]?.trim() ?? ''
+  const name = /^([A-Za-z0-9_]+):\/\//.exec(first)?.[1]?.toLowerCase() ?? ''
+  return name === 'sasl_ssl' || name === 'sasl_plaintext'
+    ? config.get(`listener.name.${name}.plain.sasl.jaas.config`)
+    : null
 }
 
 /** A session for connections on a SASL listener, null otherwise. */

@@ -278,6 +278,24 @@ const DEFS: BrokerConfigDef[] = [
     'Delay before answering a failed authentication',
     atLeast(0),
   ),
+  def('ssl.keystore.type', 'string', 'PEM', false, 'Keystore format of SSL listeners (PEM only)', oneOf('PEM')),
+  def('ssl.keystore.location', 'string', null, false, 'PEM file with the private key and certificate chain'),
+  {
+    name: 'ssl.key.password',
+    type: 'password',
+    default: null,
+    dynamic: false,
+    sensitive: true,
+    doc: 'Passphrase of an encrypted private key',
+  },
+  {
+    name: 'listener.name.sasl_ssl.plain.sasl.jaas.config',
+    type: 'password',
+    default: null,
+    dynamic: false,
+    sensitive: true,
+    doc: 'PlainLoginModule JAAS config with user_<name>="<password>" entries for SASL/PLAIN over TLS',
+  },
   def('producer.id.expiration.ms', 'int', '86400000', true, 'Expire idle producer ids', atLeast(1)),
 ]
 

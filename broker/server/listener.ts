@@ -1,5 +1,7 @@
 // The TCP listener: accepts connections up to max.connections and tracks them for shutdown.
 import net from 'node:net'
+import tls from 'node:tls'
+import { tlsServerOptions } from '../security/tls.ts'
 import type { BrokerState } from './broker-state.ts'
 import { Connection } from './connection.ts'
 
@@ -11,7 +13,13 @@ export class Listener {
 
   constructor(broker: BrokerState) {
     this.#broker = broker
-    this.#server = net.createServer({ noDelay: true }, (socket) => this.#accept(socket))
+    const tlsOptions = tlsServerOptions(broker.config)
+    if (tlsOptions) {
+      this.#server = tls.createServer({ ...tlsOptions, noDelay: true }, (socket) => this.#accept(socket))
+      this.#server.on('tlsClientError', (err) => broker.log.debug({ err }, 'TLS handshake failed'))
+    } else {
+      this.#server = net.createServer({ noDelay: true }, (socket) => this.#accept(socket))
+    }
     this.#server.on('error', (err) => broker.log.error({ err }, 'listener error'))
   }
 

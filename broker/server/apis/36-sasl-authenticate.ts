@@ -11,7 +11,7 @@ import {
 } from '../../protocol/generated/sasl-authenticate-response.ts'
 import { ErrorCode } from '../../protocol/errors.ts'
 import { authenticatePlain, plainUsers } from '../../security/sasl-plain.ts'
-import { isAuthError } from '../../security/sasl-session.ts'
+import { isAuthError, plainJaasConfig } from '../../security/sasl-session.ts'
 import { SCRAM_MECHANISMS, ScramServer } from '../../security/scram.ts'
 import { api } from '../registry.ts'
 
@@ -33,9 +33,7 @@ export default api(
       }
       try {
         if (session.mechanism === 'PLAIN') {
-          const users = plainUsers(
-            ctx.broker.config.get('listener.name.sasl_plaintext.plain.sasl.jaas.config'),
-          )
+          const users = plainUsers(plainJaasConfig(ctx.broker.config))
           const user = authenticatePlain(req.authBytes, users)
           ctx.conn.principal = `User:${user}`
           session.authenticated = true
