@@ -58,8 +58,15 @@ export async function produceBench(quick: boolean): Promise<Row[]> {
   const pid = broker.child.pid as number
   await new Promise((r) => setTimeout(r, 1000))
   const idle = await memoryMiB(pid)
+  // Warm-up, so the first measured case does not pay for the broker's JIT compilation.
+  await createTopic(broker.port, 'bench-warmup', 1)
+  await runProduceCase(broker.bootstrap, 'bench-warmup', {
+    size: 1024,
+    acks: '1',
+    partitions: 1,
+    count: 20_000,
+  })
   const rows: Row[] = []
-  const disk = new Map<number, number>()
   let i = 0
   for (const c of produceCases(quick)) {
     const topic = `bench-produce-${i++}`
@@ -69,7 +76,6 @@ export async function produceBench(quick: boolean): Promise<Row[]> {
     progress(`${caseName(c)}: ${r.mbps.toFixed(1)} MB/s`)
     // Raw disk right after each case, same bytes, same filesystem: noise on a shared machine hits both alike.
     const raw = await rawDiskWrite(broker.dataDir, bytes)
-    disk.set(bytes, raw)
     const ratio = r.mbps / raw
     const row: Row = {
       figure: caseName(c),

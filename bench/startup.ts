@@ -3,6 +3,7 @@
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { startBroker } from '../test/helpers/broker-process.ts'
+import { buildBrokerBundle } from './lib/bundle.ts'
 import { median, runDriver, timeProcess } from './lib/procs.ts'
 import { progress, type Row } from './lib/report.ts'
 import { createTopic } from './lib/topics.ts'
@@ -12,8 +13,8 @@ import { tmpdir } from 'node:os'
 const LAUNCHER = join(resolve(fileURLToPath(new URL('..', import.meta.url))), 'bin', 'strata.js')
 const READY = /ready on/
 
-function brokerArgs(dir: string): string[] {
-  return [LAUNCHER, 'broker', '--host', '127.0.0.1', '--port', '0', '--data-dir', dir, '--log-level', 'warn']
+function brokerArgs(dir: string, entry = LAUNCHER): string[] {
+  return [entry, 'broker', '--host', '127.0.0.1', '--port', '0', '--data-dir', dir, '--log-level', 'warn']
 }
 
 async function timeRuns(runs: number, args: () => Promise<string[]>, ready: RegExp | null): Promise<number> {
@@ -30,7 +31,11 @@ export async function startupBench(quick: boolean): Promise<Row[]> {
   const empty = await timeRuns(runs, async () => brokerArgs(join(tmp, `empty-${n++}`)), READY)
 
   // 1,000 partitions filled through the broker itself, then restarted on the same directory.
-  progress(`bare node ${bare.toFixed(0)} ms, empty dir ${empty.toFixed(0)} ms`)
+  const bundle = await buildBrokerBundle()
+  const bundled = await timeRuns(runs, async () => brokerArgs(join(tmp, `empty-${n++}`), bundle), READY)
+  progress(
+    `bare node ${bare.toFixed(0)} ms, empty dir ${empty.toFixed(0)} ms, bundled ${bundled.toFixed(0)} ms`,
+  )
   const gb = quick ? 0.05 : 5
   const full = join(tmp, 'full')
   const broker = await startBroker({ logLevel: 'warn', dataDir: full })
@@ -63,6 +68,13 @@ export async function startupBench(quick: boolean): Promise<Row[]> {
       reference: { label: 'bare node', value: bare, unit: 'ms' },
       ratio,
       target: { text: '< 3x bare node', pass: ratio < 3 },
+    },
+    {
+      figure: 'start to ready, empty dir, bundled',
+      value: bundled,
+      unit: 'ms',
+      reference: { label: 'bare node', value: bare, unit: 'ms' },
+      ratio: bundled / bare,
     },
     {
       figure: `start to ready, 1000 partitions ${gb} GB`,
