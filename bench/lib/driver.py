@@ -105,22 +105,21 @@ def latency_consume(a):
     lat = []
     idle_since = None
     while True:
-        msgs = c.consume(1000, 0.2)
+        # One message per poll: a batch call would hold arrived records until its count filled up.
+        m = c.poll(0.2)
         now = time.time_ns()
-        if not msgs:
+        if m is None:
             if lat and idle_since is None:
                 idle_since = time.monotonic()
             if idle_since is not None and time.monotonic() - idle_since > 2:
                 break
             continue
         idle_since = None
-        for m in msgs:
-            v = m.value()
-            if m.error() is None and v is not None and v[:1] == b'T':
-                if v[1:2] == b'E':
-                    idle_since = time.monotonic() - 10
-                    continue
-                lat.append((now - int(v[1:20])) / 1e6)
+        v = m.value()
+        if m.error() is None and v is not None and v[:1] == b'T':
+            if v[1:2] == b'E':
+                break
+            lat.append((now - int(v[1:20])) / 1e6)
     c.close()
     lat.sort()
 
