@@ -5,18 +5,25 @@ import { randomBytes } from 'node:crypto'
 import type { RequestContext } from '../server/registry.ts'
 import { authorize, authorizerSettings, CLUSTER_NAME, ResourceType } from './acl-authorizer.ts'
 
+/** May this connection's principal do `operation` on the resource? Always true without an authorizer. */
+export function allowed(
+  ctx: RequestContext,
+  resourceType: number,
+  resourceName: string,
+  operation: number,
+): boolean {
+  const settings = authorizerSettings((n) => ctx.broker.config.get(n))
+  return authorize(ctx.broker.metadata.image, settings, {
+    principal: ctx.conn.principal,
+    host: ctx.conn.remoteAddress,
+    operation,
+    resourceType,
+    resourceName,
+  })
+}
+
 export function clusterAllowed(ctx: RequestContext, operation: number): boolean {
-  return authorize(
-    ctx.broker.metadata.image,
-    authorizerSettings((n) => ctx.broker.config.get(n)),
-    {
-      principal: ctx.conn.principal,
-      host: ctx.conn.remoteAddress,
-      operation,
-      resourceType: ResourceType.CLUSTER,
-      resourceName: CLUSTER_NAME,
-    },
-  )
+  return allowed(ctx, ResourceType.CLUSTER, CLUSTER_NAME, operation)
 }
 
 /** A fresh Kafka UUID (22 base64url chars), never the all-zero one. */

@@ -32,6 +32,8 @@ import { StorageError } from '../../storage/errors.ts'
 import type { PartitionLog } from '../../storage/partition-log.ts'
 import { producersOf, waitKey } from '../data-path.ts'
 import { api, type RequestContext } from '../registry.ts'
+import { allowed } from '../../security/acl-admin.ts'
+import { AclOperation, ResourceType } from '../../security/acl-authorizer.ts'
 
 type PartitionOut = ProduceResponsePartitionProduceResponseInput
 
@@ -208,20 +210,29 @@ export default api(
     handle: async (req, ctx): Promise<ProduceResponseInput | null> => {
       const validAcks = req.acks === 0 || req.acks === 1 || req.acks === -1
       const responses = await Promise.all(
-        req.topicData.map(async (t) => ({
-          name: t.name,
-          partitionResponses: await Promise.all(
-            t.partitionData.map((p) =>
-              validAcks
-                ? producePartition(ctx, t.name, p.index, p.records, req.acks)
-                : failed(
-                    p.index,
-                    ErrorCode.INVALID_REQUIRED_ACKS,
-                    `acks must be 0, 1 or -1, not ${req.acks}`,
-                  ),
+        req.topicData.map(async (t) => {
+          const writable = allowed(ctx, ResourceType.TOPIC, t.name, AclOperation.WRITE)
+          return {
+            name: t.name,
+            partitionResponses: await Promise.all(
+              t.partitionData.map((p) =>
+                !writable
+                  ? failed(
+                      p.index,
+                      ErrorCode.TOPIC_AUTHORIZATION_FAILED,
+                      `Not authorized to write to ${t.name}`,
+                    )
+                  : validAcks
+                    ? producePartition(ctx, t.name, p.index, p.records, req.acks)
+                    : failed(
+                        p.index,
+                        ErrorCode.INVALID_REQUIRED_ACKS,
+                        `acks must be 0, 1 or -1, not ${req.acks}`,
+                      ),
+              ),
             ),
-          ),
-        })),
+          }
+        }),
       )
       if (req.acks === 0) return null
       return { responses, throttleTimeMs: 0 }

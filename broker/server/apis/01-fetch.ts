@@ -29,6 +29,8 @@ import { producersOf, waitKey } from '../data-path.ts'
 import type { BrokerState } from '../broker-state.ts'
 import type { FetchContext, ForgottenTopic, RequestedPartition } from '../fetch-sessions.ts'
 import { api, type RequestContext } from '../registry.ts'
+import { allowed } from '../../security/acl-admin.ts'
+import { AclOperation, ResourceType } from '../../security/acl-authorizer.ts'
 
 const READ_COMMITTED = 1
 const EMPTY = Buffer.alloc(0)
@@ -83,10 +85,21 @@ async function readAll(
   let budget = ctx.apiVersion >= 3 ? req.maxBytes : 0x7fffffff
   let foundData = false
   const reads: PartitionRead[] = []
+  // READ on the topic, decided once per topic per request.
+  const readable = new Map<string, boolean>()
   for (const p of partitions) {
     const topic = resolveTopic(broker, p.topicKey, byId)
     if (topic === null) {
       reads.push(errorRead(p, null, byId ? ErrorCode.UNKNOWN_TOPIC_ID : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION))
+      continue
+    }
+    let mayRead = readable.get(topic.name)
+    if (mayRead === undefined) {
+      mayRead = allowed(ctx, ResourceType.TOPIC, topic.name, AclOperation.READ)
+      readable.set(topic.name, mayRead)
+    }
+    if (!mayRead) {
+      reads.push(errorRead(p, topic.name, ErrorCode.TOPIC_AUTHORIZATION_FAILED))
       continue
     }
     const log =

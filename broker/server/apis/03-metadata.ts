@@ -17,6 +17,8 @@ import { ZERO_UUID, isInternalTopic, topicNameProblem } from '../../metadata/top
 import type { BrokerState } from '../broker-state.ts'
 import { api } from '../registry.ts'
 import { createTopic, topicReady } from '../topic-admin.ts'
+import { allowed } from '../../security/acl-admin.ts'
+import { AclOperation, ResourceType } from '../../security/acl-authorizer.ts'
 
 type TopicOut = NonNullable<MetadataResponseInput['topics']>[number]
 
@@ -64,16 +66,25 @@ export default api(
     handle: async (req, ctx): Promise<MetadataResponseInput> => {
       const { broker } = ctx
       const image = broker.metadata.image
+      const describable = (name: string): boolean =>
+        allowed(ctx, ResourceType.TOPIC, name, AclOperation.DESCRIBE)
       const all = req.topics === null || (ctx.apiVersion === 0 && req.topics.length === 0)
       let topics: TopicOut[]
       if (all) {
-        topics = [...image.topicsByName.values()].map(describeTopic)
+        // Topics the principal may not describe are left out, as Kafka does.
+        topics = [...image.topicsByName.values()].filter((t) => describable(t.name)).map(describeTopic)
       } else {
         const autoCreate = req.allowAutoTopicCreation && broker.config.bool('auto.create.topics.enable')
         topics = await Promise.all(
           (req.topics ?? []).map((t) => {
-            if (t.name !== null) return resolveByName(broker, t.name, autoCreate)
+            if (t.name !== null) {
+              if (!describable(t.name)) return missing(ErrorCode.TOPIC_AUTHORIZATION_FAILED, t.name)
+              return resolveByName(broker, t.name, autoCreate)
+            }
             const byId = image.topicsById.get(t.topicId)
+            if (byId && !describable(byId.name)) {
+              return missing(ErrorCode.TOPIC_AUTHORIZATION_FAILED, null, t.topicId)
+            }
             return Promise.resolve(
               byId ? describeTopic(byId) : missing(ErrorCode.UNKNOWN_TOPIC_ID, null, t.topicId),
             )
