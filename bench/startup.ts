@@ -1,10 +1,11 @@
 // Start-up: process start to the broker's ready line, with an empty data directory and with 1,000
 // partitions holding data (5 GB in the full run), next to a bare `node -e 0` start in the same run.
+import { spawn } from 'node:child_process'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { startBroker } from '../test/helpers/broker-process.ts'
 import { buildBrokerBundle } from './lib/bundle.ts'
-import { median, runDriver, timeProcess } from './lib/procs.ts'
+import { median, memoryMiB, runDriver, timeProcess } from './lib/procs.ts'
 import { progress, type Row } from './lib/report.ts'
 import { createTopic } from './lib/topics.ts'
 import { mkdtemp, rm } from 'node:fs/promises'
@@ -15,6 +16,24 @@ const READY = /ready on/
 
 function brokerArgs(dir: string, entry = LAUNCHER): string[] {
   return [entry, 'broker', '--host', '127.0.0.1', '--port', '0', '--data-dir', dir, '--log-level', 'warn']
+}
+
+/** Resident memory (MiB) of a broker started from `args`, a second after its ready line. */
+async function idleRss(args: string[]): Promise<number> {
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'ignore'] })
+  await new Promise<void>((r) => {
+    let out = ''
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      out += d
+      if (READY.test(out)) r()
+    })
+  })
+  await new Promise((r) => setTimeout(r, 1000))
+  const { rss } = await memoryMiB(child.pid as number)
+  const exited = new Promise((r) => child.once('exit', r))
+  child.kill('SIGTERM')
+  await exited
+  return rss
 }
 
 async function timeRuns(runs: number, args: () => Promise<string[]>, ready: RegExp | null): Promise<number> {
@@ -33,6 +52,7 @@ export async function startupBench(quick: boolean): Promise<Row[]> {
   // 1,000 partitions filled through the broker itself, then restarted on the same directory.
   const bundle = await buildBrokerBundle()
   const bundled = await timeRuns(runs, async () => brokerArgs(join(tmp, `empty-${n++}`), bundle), READY)
+  const bundledRss = await idleRss(brokerArgs(join(tmp, `empty-${n++}`), bundle))
   progress(
     `bare node ${bare.toFixed(0)} ms, empty dir ${empty.toFixed(0)} ms, bundled ${bundled.toFixed(0)} ms`,
   )
@@ -75,6 +95,12 @@ export async function startupBench(quick: boolean): Promise<Row[]> {
       unit: 'ms',
       reference: { label: 'bare node', value: bare, unit: 'ms' },
       ratio: bundled / bare,
+    },
+    {
+      figure: 'memory idle (RSS), bundled',
+      value: bundledRss,
+      unit: 'MiB',
+      target: { text: '< 100 MB', pass: bundledRss * 1.048576 < 100 },
     },
     {
       figure: `start to ready, 1000 partitions ${gb} GB`,
