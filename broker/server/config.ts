@@ -296,6 +296,14 @@ const DEFS: BrokerConfigDef[] = [
     sensitive: true,
     doc: 'PlainLoginModule JAAS config with user_<name>="<password>" entries for SASL/PLAIN over TLS',
   },
+  def(
+    'sasl.server.max.receive.size',
+    'int',
+    '524288',
+    false,
+    'Largest request frame accepted before SASL authentication',
+    atLeast(1),
+  ),
   def('producer.id.expiration.ms', 'int', '86400000', true, 'Expire idle producer ids', atLeast(1)),
 ]
 

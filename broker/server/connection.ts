@@ -55,6 +55,8 @@ export class Connection {
     }
     this.#log = broker.log.child({ conn: id, remote: `${this.info.remoteAddress}:${this.info.remotePort}` })
     this.#frames = new FrameDecoder(broker.config.int('socket.request.max.bytes'))
+    // Kafka caps frames from clients that have not authenticated yet (sasl.server.max.receive.size).
+    if (this.info.sasl) this.#frames.maxFrameBytes = broker.config.int('sasl.server.max.receive.size')
     this.#maxInFlight = broker.config.int('queued.max.requests')
 
     socket.setNoDelay(true)
@@ -143,6 +145,7 @@ export class Connection {
       this.#fail(`API ${apiKey} before SASL authentication`)
       return
     }
+    if (sasl?.authenticated) this.#frames.maxFrameBytes = this.#broker.config.int('socket.request.max.bytes')
     const handler = this.#broker.registry.get(apiKey)
     if (!handler) {
       this.#fail(`unsupported API key ${apiKey}`)

@@ -14,7 +14,7 @@ export class FrameError extends Error {
  * copy); a frame split across chunks is assembled once.
  */
 export class FrameDecoder {
-  readonly #maxFrameBytes: number
+  #maxFrameBytes: number
   #chunks: Buffer[] = []
   #buffered = 0
   /** Size of the frame being collected, or -1 while its 4-byte prefix is still incomplete. */
@@ -22,6 +22,11 @@ export class FrameDecoder {
 
   constructor(maxFrameBytes: number) {
     this.#maxFrameBytes = maxFrameBytes
+  }
+
+  /** Changes the size limit for frames whose size prefix is read from now on. */
+  set maxFrameBytes(n: number) {
+    this.#maxFrameBytes = n
   }
 
   /** Bytes held for frames not yet complete. */

@@ -101,6 +101,14 @@ describe('SASL_PLAINTEXT listener', () => {
     await c.closed
   })
 
+  it('closes an unauthenticated connection announcing a frame over sasl.server.max.receive.size', async () => {
+    const c = await RawClient.connect(broker.port)
+    const prefix = Buffer.alloc(8)
+    prefix.writeInt32BE(524289)
+    c.send(prefix)
+    await c.closed
+  })
+
   it('refuses a wrong PLAIN password with SASL_AUTHENTICATION_FAILED', async () => {
     const c = await RawClient.connect(broker.port)
     expect(await plainLogin(c, 'admin', 'wrong')).toBe(ErrorCode.SASL_AUTHENTICATION_FAILED)
