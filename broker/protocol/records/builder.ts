@@ -22,7 +22,7 @@ import {
   OFF_RECORD_COUNT,
   computeBatchCrc,
 } from './batch-header.ts'
-import type { CompressionName } from './batch-header.ts'
+import type { BatchHeader, CompressionName } from './batch-header.ts'
 import { compress } from './compression.ts'
 import { sizeOfVarint, sizeOfVarlong, writeVarint, writeVarlong } from './varint.ts'
 
@@ -133,18 +133,8 @@ function prepare(r: RecordInput, index: number, baseTimestamp: bigint, timestamp
   return { key, value, headers, timestampDelta, offsetDelta, bodySize }
 }
 
-interface HeaderFields {
-  baseOffset: bigint
-  partitionLeaderEpoch: number
-  attributes: number
-  lastOffsetDelta: number
-  baseTimestamp: bigint
-  maxTimestamp: bigint
-  producerId: bigint
-  producerEpoch: number
-  baseSequence: number
-  recordCount: number
-}
+/** The header fields a builder chooses; length, magic and CRC follow from the payload. */
+type HeaderFields = Omit<BatchHeader, 'batchLength' | 'magic' | 'crc'>
 
 /** Writes the 61-byte header in front of `payload` and fills in the CRC. */
 function assemble(h: HeaderFields, payload: Buffer): Buffer {
