@@ -10,10 +10,11 @@
 // can lose the last second. Setting flush.messages=1 on the topic makes every commit wait for fsync.
 import type { Logger } from 'pino'
 import { buildRecordBatch } from '../protocol/records/builder.ts'
-import { decodeControlRecord, readAllBatches } from '../protocol/records/records.ts'
+import { decodeControlRecord } from '../protocol/records/records.ts'
 import { ATTR_CONTROL, ATTR_TRANSACTIONAL } from '../protocol/records/batch-header.ts'
 import type { LogManager } from '../storage/log-manager.ts'
 import type { PartitionLog } from '../storage/partition-log.ts'
+import { replayBatches } from '../storage/log-replay.ts'
 import { RecordTooLargeError } from '../storage/errors.ts'
 import {
   GroupLogError,
@@ -27,9 +28,6 @@ import { offsetsPartitionFor } from './java-hash.ts'
 import { decodeRecord, encodeRecordKey, encodeRecordValue } from './offsets-codec.ts'
 
 export const OFFSETS_TOPIC = '__consumer_offsets'
-
-/** Bytes read per step while replaying a partition at startup. */
-const LOAD_READ_BYTES = 1024 * 1024
 
 export class OffsetsTopicLog implements GroupLog {
   readonly #logs: LogManager
@@ -98,46 +96,38 @@ async function replayPartition(
 ): Promise<{ records: number; skipped: number }> {
   let records = 0
   let skipped = 0
-  let offset = plog.logStartOffset
-  for (;;) {
-    const read = await plog.read(offset, LOAD_READ_BYTES, { minOneMessage: true })
-    if (read.records.length === 0) break
-    const from = offset
-    for (const batch of await readAllBatches(read.records)) {
-      offset = batch.header.baseOffset + BigInt(batch.header.lastOffsetDelta) + 1n
-      const producerId = batch.header.producerId
-      if ((batch.header.attributes & ATTR_CONTROL) !== 0) {
-        // A transaction marker: its offset commits take effect (commit) or vanish (abort).
-        const marker = batch.records[0] && decodeControlRecord(batch.records[0])
-        const held = open.get(producerId) ?? []
-        open.delete(producerId)
-        if (marker?.type === 'commit') for (const rec of held) coordinator.replay(rec)
-        continue
-      }
-      const transactional = (batch.header.attributes & ATTR_TRANSACTIONAL) !== 0
-      for (const r of batch.records) {
-        if (r.key === null) continue
-        try {
-          const rec = decodeRecord(r.key, r.value)
-          if (rec && transactional) {
-            const held = open.get(producerId) ?? []
-            held.push(rec)
-            open.set(producerId, held)
-            records++
-          } else if (rec) {
-            coordinator.replay(rec)
-            records++
-          } else skipped++
-        } catch (err) {
-          skipped++
-          log.warn(
-            { partition: p, offset: String(r.offset), err: (err as Error).message },
-            'unreadable group record skipped',
-          )
-        }
+  for await (const batch of replayBatches(plog)) {
+    const producerId = batch.header.producerId
+    if ((batch.header.attributes & ATTR_CONTROL) !== 0) {
+      // A transaction marker: its offset commits take effect (commit) or vanish (abort).
+      const marker = batch.records[0] && decodeControlRecord(batch.records[0])
+      const held = open.get(producerId) ?? []
+      open.delete(producerId)
+      if (marker?.type === 'commit') for (const rec of held) coordinator.replay(rec)
+      continue
+    }
+    const transactional = (batch.header.attributes & ATTR_TRANSACTIONAL) !== 0
+    for (const r of batch.records) {
+      if (r.key === null) continue
+      try {
+        const rec = decodeRecord(r.key, r.value)
+        if (rec && transactional) {
+          const held = open.get(producerId) ?? []
+          held.push(rec)
+          open.set(producerId, held)
+          records++
+        } else if (rec) {
+          coordinator.replay(rec)
+          records++
+        } else skipped++
+      } catch (err) {
+        skipped++
+        log.warn(
+          { partition: p, offset: String(r.offset), err: (err as Error).message },
+          'unreadable group record skipped',
+        )
       }
     }
-    if (offset === from) throw new Error(`no whole batch at offset ${offset}`)
   }
   return { records, skipped }
 }

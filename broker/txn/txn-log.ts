@@ -12,17 +12,15 @@ import {
 import { Reader } from '../protocol/primitives/reader.ts'
 import { Writer } from '../protocol/primitives/writer.ts'
 import { buildRecordBatch } from '../protocol/records/builder.ts'
-import { readAllBatches } from '../protocol/records/records.ts'
 import { ATTR_CONTROL } from '../protocol/records/batch-header.ts'
 import type { LogManager } from '../storage/log-manager.ts'
+import { replayBatches } from '../storage/log-replay.ts'
 import { offsetsPartitionFor } from '../groups/java-hash.ts'
 import { TXN_STATE_NAMES, TxnStatus, type TxnMetadata } from './txn-metadata.ts'
 
 export const TXN_STATE_TOPIC = '__transaction_state'
 const KEY_VERSION = 0
 const VALUE_VERSION = 1
-const LOAD_READ_BYTES = 1024 * 1024
-
 export function encodeTxnKey(transactionalId: string): Buffer {
   const w = new Writer(64)
   w.int16(KEY_VERSION)
@@ -111,26 +109,18 @@ export class TxnStateLog {
     for (let p = 0; p < this.#partitions; p++) {
       const plog = this.#logs.getLog(TXN_STATE_TOPIC, p)
       if (!plog) continue
-      let offset = plog.logStartOffset
-      for (;;) {
-        const read = await plog.read(offset, LOAD_READ_BYTES, { minOneMessage: true })
-        if (read.records.length === 0) break
-        const from = offset
-        for (const batch of await readAllBatches(read.records)) {
-          offset = batch.header.baseOffset + BigInt(batch.header.lastOffsetDelta) + 1n
-          if ((batch.header.attributes & ATTR_CONTROL) !== 0) continue
-          for (const r of batch.records) {
-            if (r.key === null) continue
-            try {
-              const { id, meta } = decodeTxnRecord(r.key, r.value)
-              if (meta === null) out.delete(id)
-              else out.set(id, meta)
-            } catch (err) {
-              onBadRecord(p, err as Error)
-            }
+      for await (const batch of replayBatches(plog)) {
+        if ((batch.header.attributes & ATTR_CONTROL) !== 0) continue
+        for (const r of batch.records) {
+          if (r.key === null) continue
+          try {
+            const { id, meta } = decodeTxnRecord(r.key, r.value)
+            if (meta === null) out.delete(id)
+            else out.set(id, meta)
+          } catch (err) {
+            onBadRecord(p, err as Error)
           }
         }
-        if (offset === from) throw new Error(`no whole batch at offset ${offset} of ${TXN_STATE_TOPIC}-${p}`)
       }
     }
     return out
