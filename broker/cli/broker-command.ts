@@ -1,12 +1,15 @@
 // `strata broker`: runs the broker in the foreground until SIGTERM/SIGINT.
-// Prints exactly one line to stdout when it accepts connections:
+// When it accepts connections it prints, with several listeners, one line per listener:
+//   strata broker listener <NAME> <PROTOCOL> on <host>:<port>
+// and then, always, exactly one ready line naming the first listener:
 //   strata broker ready on <host>:<port> (data: <dir>)
-// (the desktop supervisor and the tests parse it). Logs go to stderr as JSON lines.
+// (the desktop supervisor and the tests parse them). Logs go to stderr as JSON lines.
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 import pino from 'pino'
 import { startBroker } from '../server/broker.ts'
 import { BrokerConfig, ConfigError } from '../server/config.ts'
+import { ListenerConfigError, listenerSpecs } from '../server/listener-specs.ts'
 import { defaultDataDir } from './data-dir.ts'
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
@@ -15,6 +18,8 @@ const HELP = `usage: strata broker [options]
 
   --host <addr>          address to listen on (default 127.0.0.1)
   --port <n>             port to listen on, 0 = any free port (default 9092)
+                         (--config listeners=PLAINTEXT://127.0.0.1:9092,SASL_SSL://127.0.0.1:9093
+                         binds several listeners instead; see README, Listeners, SASL and TLS)
   --data-dir <dir>       data directory (default ${defaultDataDir()})
   --config <key=value>   broker config with Kafka's name, repeatable (e.g. num.partitions=3)
   --log-level <level>    ${LOG_LEVELS.join(', ')} (default info)
@@ -28,7 +33,6 @@ class UsageError extends Error {}
 const FLAG_INSTEAD: Record<string, string> = {
   'log.dirs': '--data-dir',
   'log.dir': '--data-dir',
-  'advertised.listeners': '--host and --port',
   port: '--port',
   'host.name': '--host',
 }
@@ -85,17 +89,13 @@ export function parseBrokerFlags(argv: string[]): BrokerFlags | 'help' {
     if (err instanceof ConfigError) throw new UsageError(`invalid --config: ${err.message}`)
     throw err
   }
-  // One `listeners` entry (NAME://host:port) binds that address; its name picks the security protocol.
-  let host = values.host.trim()
-  let port = Number(values.port)
-  if (entries.listeners !== undefined) {
-    const list = entries.listeners.split(',').map((l) => l.trim())
-    const m = /^[A-Za-z0-9_]+:\/\/(\[[^\]]*\]|[^:]*):(\d+)$/.exec(list[0] ?? '')
-    if (list.length !== 1 || !m || Number(m[2]) > 65535) {
-      throw new UsageError(`--config listeners must be one NAME://host:port listener, got '${entries.listeners}'`)
-    }
-    if (m[1] !== '') host = (m[1] as string).replace(/^\[|\]$/g, '')
-    port = Number(m[2])
+  const host = values.host.trim()
+  const port = Number(values.port)
+  try {
+    listenerSpecs(config, { host, port })
+  } catch (err) {
+    if (err instanceof ListenerConfigError) throw new UsageError(`invalid --config: ${err.message}`)
+    throw err
   }
   return {
     host,
@@ -180,8 +180,14 @@ export async function run(argv: string[]): Promise<number> {
       process.stdin.resume()
     }
   })
-  const { host, port } = broker.address
-  const shown = host.includes(':') ? `[${host}]` : host
-  process.stdout.write(`strata broker ready on ${shown}:${port} (data: ${flags.dataDir})\n`)
+  const shown = (host: string, port: number): string => `${host.includes(':') ? `[${host}]` : host}:${port}`
+  if (broker.listeners.length > 1) {
+    for (const l of broker.listeners) {
+      process.stdout.write(`strata broker listener ${l.name} ${l.securityProtocol} on ${shown(l.host, l.port)}\n`)
+    }
+  }
+  process.stdout.write(
+    `strata broker ready on ${shown(broker.address.host, broker.address.port)} (data: ${flags.dataDir})\n`,
+  )
   return stopped
 }

@@ -1,12 +1,9 @@
-// Per-connection SASL state and the listener's security protocol. Kafka names: `listeners` (the first
-// entry's listener name, mapped through `listener.security.protocol.map`, decides the protocol of the
-// broker's one bound port), `sasl.enabled.mechanisms`, and the PlainLoginModule users under
-// `listener.name.<sasl_plaintext|sasl_ssl>.plain.sasl.jaas.config`.
+// Per-connection SASL state. Kafka names: `sasl.enabled.mechanisms`, and the PlainLoginModule users of
+// a listener under `listener.name.<listener name>.plain.sasl.jaas.config`.
 import type { BrokerConfig } from '../server/config.ts'
+import { listenerConfig, type SecurityProtocol } from '../server/listener-specs.ts'
 import { PlainError } from './sasl-plain.ts'
 import { ScramError, type ScramServer } from './scram.ts'
-
-export type SecurityProtocol = 'PLAINTEXT' | 'SASL_PLAINTEXT' | 'SSL' | 'SASL_SSL'
 
 export interface SaslSession {
   /** The mechanism chosen by SaslHandshake; null before it. */
@@ -16,21 +13,11 @@ export interface SaslSession {
   authenticated: boolean
   /** Set when authentication failed: the connection accepts nothing more. */
   failed: boolean
-}
-
-/** The security protocol of the broker's listener (PLAINTEXT when `listeners` is not set). */
-export function listenerProtocol(config: BrokerConfig): SecurityProtocol {
-  const first = (config.get('listeners') ?? '').split(',')[0]?.trim() ?? ''
-  const name = /^([A-Za-z0-9_]+):\/\//.exec(first)?.[1]?.toUpperCase() ?? 'PLAINTEXT'
-  const map = new Map<string, string>()
-  for (const entry of (config.get('listener.security.protocol.map') ?? '').split(',')) {
-    const [k, v] = entry.split(':').map((s) => s.trim().toUpperCase())
-    if (k && v) map.set(k, v)
-  }
-  const protocol = map.get(name) ?? name
-  return protocol === 'SASL_PLAINTEXT' || protocol === 'SSL' || protocol === 'SASL_SSL'
-    ? protocol
-    : 'PLAINTEXT'
+  /**
+   * Set by a v0 SaslHandshake: the client then sends the SASL tokens as bare size-prefixed frames (no
+   * request header) and reads bare tokens back, until authenticated.
+   */
+  raw: boolean
 }
 
 export function enabledMechanisms(config: BrokerConfig): string[] {
@@ -40,20 +27,15 @@ export function enabledMechanisms(config: BrokerConfig): string[] {
     .filter((s) => s !== '')
 }
 
-/** The PlainLoginModule JAAS config of the listener: `listener.name.<listener name>.plain.sasl.jaas.config`. */
-export function plainJaasConfig(config: BrokerConfig): string | null {
-  const first = (config.get('listeners') ?? '').split(',')[0]?.trim() ?? ''
-  const name = /^([A-Za-z0-9_]+):\/\//.exec(first)?.[1]?.toLowerCase() ?? ''
-  return name === 'sasl_ssl' || name === 'sasl_plaintext'
-    ? config.get(`listener.name.${name}.plain.sasl.jaas.config`)
-    : null
+/** The PlainLoginModule JAAS config of a listener: `listener.name.<listener name>.plain.sasl.jaas.config`. */
+export function plainJaasConfig(config: BrokerConfig, listener: string): string | null {
+  return listenerConfig(config, listener, 'plain.sasl.jaas.config')
 }
 
 /** A session for connections on a SASL listener, null otherwise. */
-export function newSaslSession(config: BrokerConfig): SaslSession | null {
-  const p = listenerProtocol(config)
-  return p === 'SASL_PLAINTEXT' || p === 'SASL_SSL'
-    ? { mechanism: null, scram: null, authenticated: false, failed: false }
+export function newSaslSession(protocol: SecurityProtocol): SaslSession | null {
+  return protocol === 'SASL_PLAINTEXT' || protocol === 'SASL_SSL'
+    ? { mechanism: null, scram: null, authenticated: false, failed: false, raw: false }
     : null
 }
 

@@ -15,7 +15,7 @@ export interface BrokerState {
   nodeId: number
   /** Base64url cluster id (22 chars), fixed when the data directory is first formatted. */
   clusterId: string
-  /** Host and port clients reach this broker at (what Metadata and FindCoordinator advertise). */
+  /** The first listener's advertised address (requests answer with their own listener's: ctx.conn.listener). */
   advertised: { host: string; port: number }
   /** Root of the data directory: partition folders, __cluster_metadata-0, checkpoints. */
   dataDir: string

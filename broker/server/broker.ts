@@ -13,11 +13,13 @@ import type { BrokerState } from './broker-state.ts'
 import type { BrokerConfig } from './config.ts'
 import { openDataPath } from './data-path.ts'
 import { loadOrFormat, lockDataDir } from './data-dir.ts'
-import { Listener } from './listener.ts'
+import { Listener, type ListenerGroup } from './listener.ts'
+import { listenerSpecs, type ListenerEndpoint } from './listener-specs.ts'
 import { ApiRegistry } from './registry.ts'
 import { logConfigFor } from './topic-configs.ts'
 
 export interface StartBrokerOptions {
+  /** The PLAINTEXT listener's address when the `listeners` config is not set; the host of entries without one. */
   host: string
   port: number
   dataDir: string
@@ -27,8 +29,10 @@ export interface StartBrokerOptions {
 
 export interface BrokerServer {
   state: BrokerState
-  /** Where the listener is bound (the real port when 0 was asked for). */
+  /** Where the first listener is bound (the real port when 0 was asked for). */
   address: { host: string; port: number }
+  /** Every bound listener, in `listeners` order. */
+  listeners: ListenerEndpoint[]
   /** Clean shutdown: stop accepting, finish responses, close logs (clean-shutdown marker), snapshot metadata. */
   close(): Promise<void>
 }
@@ -40,6 +44,8 @@ export function isLoopback(host: string): boolean {
 
 export async function startBroker(opts: StartBrokerOptions): Promise<BrokerServer> {
   const { config, dataDir } = opts
+  // Bad listener configs fail before the data directory is touched.
+  listenerSpecs(config, opts)
   const nodeId = config.int('node.id')
   const { clusterId } = loadOrFormat(dataDir, nodeId)
   const unlock = lockDataDir(dataDir)
@@ -120,11 +126,11 @@ async function start(
     producerIdExpirationMs: () => config.int('producer.id.expiration.ms'),
   })
 
-  const wildcard = opts.host === '0.0.0.0' || opts.host === '::'
+  const specs = listenerSpecs(config, opts)
   const state: BrokerState = {
     nodeId,
     clusterId,
-    advertised: { host: wildcard ? '127.0.0.1' : opts.host, port: opts.port },
+    advertised: { host: '', port: 0 },
     dataDir,
     config,
     metadata,
@@ -135,35 +141,48 @@ async function start(
     registry: new ApiRegistry(handlers),
     log: opts.log,
   }
-  const listener = new Listener(state)
-  let address: { host: string; port: number }
+  const group: ListenerGroup = { nextId: 1, total: () => listeners.reduce((n, l) => n + l.connectionCount, 0) }
+  const listeners: Listener[] = []
+  const endpoints: ListenerEndpoint[] = []
   try {
-    address = await listener.listen(opts.host, opts.port)
+    for (const spec of specs) {
+      const listener = new Listener(state, spec, group)
+      listeners.push(listener)
+      endpoints.push(await listener.listen())
+    }
   } catch (err) {
+    await Promise.all(listeners.map((l) => l.close()))
+    await dataPath.close()
     await logs.close()
     await metadata.close()
     throw err
   }
-  state.advertised.port = address.port
+  const first = endpoints[0] as ListenerEndpoint
+  state.advertised = first.advertised
+  const address = { host: first.host, port: first.port }
   void startGroupCoordinator(state).catch((err: unknown) =>
     log.error({ err: (err as Error).message }, 'consumer groups could not be loaded'),
   )
   void startTransactionCoordinator(state).catch((err: unknown) =>
     log.error({ err: (err as Error).message }, 'transaction coordinator could not be loaded'),
   )
-  if (!isLoopback(opts.host)) {
-    log.warn({ host: opts.host }, 'listening on a non-loopback address: other machines can reach this broker')
+  for (const e of endpoints) {
+    if (!isLoopback(e.host)) {
+      log.warn({ host: e.host }, 'listening on a non-loopback address: other machines can reach this broker')
+    }
   }
-  log.info({ host: address.host, port: address.port, dataDir, clusterId, nodeId }, 'broker started')
+  const bound = endpoints.map((e) => `${e.name}://${e.host}:${e.port}`).join(',')
+  log.info({ listeners: bound, dataDir, clusterId, nodeId }, 'broker started')
 
   let closing: Promise<void> | null = null
   return {
     state,
     address,
+    listeners: endpoints,
     close: () => {
       closing ??= (async () => {
         dataPath.fetchWaiters.close()
-        await listener.close()
+        await Promise.all(listeners.map((l) => l.close()))
         state.groups.stop()
         state.txn.stop()
         await dataPath.close()

@@ -245,7 +245,14 @@ const DEFS: BrokerConfigDef[] = [
     'string',
     'PLAINTEXT://:9092',
     false,
-    'Listener; its name (through listener.security.protocol.map) sets the security protocol of the bound port',
+    'Listeners to bind, NAME://host:port separated by commas; each name maps to a security protocol',
+  ),
+  def(
+    'advertised.listeners',
+    'string',
+    null,
+    false,
+    'NAME://host:port per listener: the address clients connected on that listener are told to use',
   ),
   def(
     'listener.security.protocol.map',
@@ -311,9 +318,23 @@ export const BROKER_CONFIGS: ReadonlyMap<string, BrokerConfigDef> = new Map(DEFS
 
 const INT_RE = /^-?\d+$/
 
+/** Configs a listener may override as `listener.name.<listener>.<config>` (Kafka's per-listener prefix). */
+const PER_LISTENER = ['plain.sasl.jaas.config', 'ssl.keystore.location', 'ssl.keystore.type', 'ssl.key.password']
+
+function listenerOverride(name: string): BrokerConfigDef | undefined {
+  const m = /^listener\.name\.[a-z0-9_]+\.(.+)$/.exec(name)
+  const base = m?.[1]
+  if (base === undefined || !PER_LISTENER.includes(base)) return undefined
+  if (base === 'plain.sasl.jaas.config') {
+    return { name, type: 'password', default: null, dynamic: false, sensitive: true, doc: 'PLAIN users of one listener' }
+  }
+  const d = BROKER_CONFIGS.get(base)
+  return d ? { ...d, name } : undefined
+}
+
 /** Checks one broker config value; returns an error message, or null when it is valid. */
 export function validateBrokerConfig(name: string, value: string): string | null {
-  const d = BROKER_CONFIGS.get(name)
+  const d = BROKER_CONFIGS.get(name) ?? listenerOverride(name)
   if (!d) return `unknown broker config '${name}'`
   const v = value.trim()
   switch (d.type) {

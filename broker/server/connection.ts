@@ -18,11 +18,15 @@ import { Writer } from '../protocol/primitives/writer.ts'
 import { unsupportedVersionResponse } from './apis/18-api-versions.ts'
 import type { BrokerState } from './broker-state.ts'
 import { FrameDecoder } from './framing.ts'
+import type { ListenerEndpoint } from './listener-specs.ts'
 import type { ConnectionInfo, RequestContext, RequestHeaderInfo } from './registry.ts'
 import { readRequestHeader, writeResponseHeader } from './request-header.ts'
 import { allowedBeforeAuth, newSaslSession } from '../security/sasl-session.ts'
+import { ErrorCode } from '../protocol/errors.ts'
+import type { SaslAuthenticateResponseInput } from '../protocol/generated/sasl-authenticate-response.ts'
 
 const API_VERSIONS_KEY = 18
+const SASL_AUTHENTICATE_KEY = 36
 /** Pause reading while more than this many response bytes wait in the socket. */
 const WRITE_HIGH_WATER = 4 * 1024 * 1024
 
@@ -42,7 +46,7 @@ export class Connection {
   #closed = false
   #paused = false
 
-  constructor(socket: Socket, broker: BrokerState, id: number) {
+  constructor(socket: Socket, broker: BrokerState, id: number, listener: ListenerEndpoint) {
     this.#socket = socket
     this.#broker = broker
     this.info = {
@@ -51,7 +55,8 @@ export class Connection {
       remoteAddress: socket.remoteAddress ?? '',
       remotePort: socket.remotePort ?? 0,
       principal: 'User:ANONYMOUS',
-      sasl: newSaslSession(broker.config),
+      sasl: newSaslSession(listener.securityProtocol),
+      listener,
     }
     this.#log = broker.log.child({ conn: id, remote: `${this.info.remoteAddress}:${this.info.remotePort}` })
     this.#frames = new FrameDecoder(broker.config.int('socket.request.max.bytes'))
@@ -130,6 +135,10 @@ export class Connection {
   }
 
   #onFrame(frame: Buffer): void {
+    if (this.info.sasl?.raw && !this.info.sasl.authenticated) {
+      this.#onRawSaslToken(frame)
+      return
+    }
     const r = new Reader(frame)
     let header: RequestHeaderInfo
     try {
@@ -202,6 +211,43 @@ export class Connection {
     } else {
       settle(result)
     }
+  }
+
+  /**
+   * After a v0 SaslHandshake the frame is a bare SASL token: it runs through the SaslAuthenticate handler
+   * and the answer goes back as a bare size-prefixed token. A bare exchange cannot carry an error code,
+   * so a failed authentication closes the connection (after the handler's failed-authentication delay).
+   */
+  #onRawSaslToken(token: Buffer): void {
+    const handler = this.#broker.registry.get(SASL_AUTHENTICATE_KEY)
+    if (!handler) {
+      this.#fail('SASL token without a SaslAuthenticate handler')
+      return
+    }
+    const header: RequestHeaderInfo = {
+      apiKey: SASL_AUTHENTICATE_KEY,
+      apiVersion: 0,
+      correlationId: 0,
+      clientId: this.info.clientId,
+    }
+    const ctx: RequestContext = { broker: this.#broker, conn: this.info, header, apiVersion: 0, log: this.#log }
+    const slot: Pending = { chunks: undefined }
+    this.#pending.push(slot)
+    const settle = (res: unknown): void => {
+      if (this.#closed) return
+      const { errorCode, errorMessage, authBytes } = res as SaslAuthenticateResponseInput
+      if (errorCode !== ErrorCode.NONE) {
+        this.#fail('SASL authentication failed', new Error(errorMessage ?? `error ${errorCode}`))
+        return
+      }
+      const size = Buffer.allocUnsafe(4)
+      size.writeInt32BE(authBytes?.length ?? 0)
+      slot.chunks = authBytes && authBytes.length > 0 ? [size, authBytes] : [size]
+      this.#flush()
+    }
+    Promise.resolve()
+      .then(() => handler.handle({ authBytes: token }, ctx))
+      .then(settle, (err: unknown) => this.#handlerFailed(SASL_AUTHENTICATE_KEY, 0, err))
   }
 
   #handlerFailed(apiKey: number, apiVersion: number, err: unknown): void {

@@ -1,19 +1,31 @@
-// The TCP listener: accepts connections up to max.connections and tracks them for shutdown.
+// One bound listener (a `listeners` entry): accepts connections while the broker as a whole is under
+// max.connections, and tracks its own for shutdown. TLS for SSL and SASL_SSL listeners.
 import net from 'node:net'
 import tls from 'node:tls'
 import { tlsServerOptions } from '../security/tls.ts'
 import type { BrokerState } from './broker-state.ts'
 import { Connection } from './connection.ts'
+import { boundEndpoint, type ListenerEndpoint, type ListenerSpec } from './listener-specs.ts'
+
+/** Shared by a broker's listeners: connection ids and the broker-wide connection count. */
+export interface ListenerGroup {
+  nextId: number
+  total(): number
+}
 
 export class Listener {
   readonly #server: net.Server
   readonly #broker: BrokerState
+  readonly #spec: ListenerSpec
+  readonly #group: ListenerGroup
   readonly #connections = new Set<Connection>()
-  #nextId = 1
+  #endpoint: ListenerEndpoint | null = null
 
-  constructor(broker: BrokerState) {
+  constructor(broker: BrokerState, spec: ListenerSpec, group: ListenerGroup) {
     this.#broker = broker
-    const tlsOptions = tlsServerOptions(broker.config)
+    this.#spec = spec
+    this.#group = group
+    const tlsOptions = tlsServerOptions(broker.config, spec)
     if (tlsOptions) {
       this.#server = tls.createServer({ ...tlsOptions, noDelay: true }, (socket) => this.#accept(socket))
       this.#server.on('tlsClientError', (err) => broker.log.debug({ err }, 'TLS handshake failed'))
@@ -27,22 +39,23 @@ export class Listener {
     return this.#connections.size
   }
 
-  /** Starts listening; resolves with the bound address (the real port when port was 0). */
-  listen(host: string, port: number): Promise<{ host: string; port: number }> {
+  /** Starts listening; resolves with the bound endpoint (the real port when port was 0). */
+  listen(): Promise<ListenerEndpoint> {
     return new Promise((resolve, reject) => {
       const onError = (err: Error): void => reject(err)
       this.#server.once('error', onError)
-      this.#server.listen({ host, port, exclusive: true }, () => {
+      this.#server.listen({ host: this.#spec.host, port: this.#spec.port, exclusive: true }, () => {
         this.#server.off('error', onError)
         const addr = this.#server.address() as net.AddressInfo
-        resolve({ host, port: addr.port })
+        this.#endpoint = boundEndpoint(this.#spec, addr.port)
+        resolve(this.#endpoint)
       })
     })
   }
 
   #accept(socket: net.Socket): void {
     const max = this.#broker.config.int('max.connections')
-    if (this.#connections.size >= max) {
+    if (this.#group.total() >= max || !this.#endpoint) {
       this.#broker.log.warn(
         { remote: socket.remoteAddress, max },
         'max.connections reached, refusing connection',
@@ -50,14 +63,17 @@ export class Listener {
       socket.destroy()
       return
     }
-    const conn = new Connection(socket, this.#broker, this.#nextId++)
+    const conn = new Connection(socket, this.#broker, this.#group.nextId++, this.#endpoint)
     this.#connections.add(conn)
     socket.on('close', () => this.#connections.delete(conn))
   }
 
   /** Stops accepting, lets in-flight responses go out, then closes every connection. */
   async close(): Promise<void> {
-    const closed = new Promise<void>((resolve) => this.#server.close(() => resolve()))
+    const closed = new Promise<void>((resolve) => {
+      if (this.#server.listening) this.#server.close(() => resolve())
+      else resolve()
+    })
     await Promise.all([...this.#connections].map((c) => c.drainAndClose()))
     for (const c of this.#connections) c.close()
     await closed

@@ -17,6 +17,7 @@ import type { Reader } from '../protocol/primitives/reader.ts'
 import type { Writer } from '../protocol/primitives/writer.ts'
 import type { SaslSession } from '../security/sasl-session.ts'
 import type { BrokerState } from './broker-state.ts'
+import type { ListenerEndpoint } from './listener-specs.ts'
 
 export interface VersionRange {
   min: number
@@ -35,6 +36,8 @@ export interface ConnectionInfo {
   principal: string
   /** SASL state on a SASL listener; null on a PLAINTEXT one. */
   sasl: SaslSession | null
+  /** The listener this connection came in on: its advertised address is the one to give the client. */
+  listener: ListenerEndpoint
 }
 
 /** The decoded request header (v1/v2; v0 is never sent by clients we serve). */

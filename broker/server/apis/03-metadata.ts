@@ -94,7 +94,7 @@ export default api(
       return {
         throttleTimeMs: 0,
         brokers: [
-          { nodeId: broker.nodeId, host: broker.advertised.host, port: broker.advertised.port, rack: null },
+          { nodeId: broker.nodeId, ...ctx.conn.listener.advertised, rack: null },
         ],
         clusterId: broker.clusterId,
         controllerId: broker.nodeId,

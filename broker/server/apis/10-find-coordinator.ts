@@ -35,7 +35,7 @@ export default api(
     encode: encodeFindCoordinatorResponse,
     handle: (req, ctx): FindCoordinatorResponseInput => {
       const { broker } = ctx
-      const node = { nodeId: broker.nodeId, host: broker.advertised.host, port: broker.advertised.port }
+      const node = { nodeId: broker.nodeId, ...ctx.conn.listener.advertised }
       const noNode = { nodeId: -1, host: '', port: -1 }
       if (ctx.apiVersion >= 4) {
         return {

@@ -1,6 +1,6 @@
-// SaslHandshake (key 17), v0-v1. The SASL tokens must then travel in SaslAuthenticate (KIP-152): raw
-// token frames after a v0 handshake are not served (v0 is advertised because librdkafka requires it
-// in the range before it uses SaslAuthenticate). Picks the mechanism for this connection's exchange.
+// SaslHandshake (key 17), v0-v1. Picks the mechanism for this connection's exchange.
+// v0: the SASL tokens then travel as bare size-prefixed frames with no request header, answered the
+// same way (the connection handles them). v1 (KIP-152): they travel in SaslAuthenticate requests.
 import { decodeSaslHandshakeRequest } from '../../protocol/generated/sasl-handshake-request.ts'
 import {
   encodeSaslHandshakeResponse,
@@ -26,6 +26,7 @@ export default api(
         return { errorCode: ErrorCode.UNSUPPORTED_SASL_MECHANISM, mechanisms }
       }
       session.mechanism = req.mechanism
+      session.raw = ctx.apiVersion === 0
       return { errorCode: ErrorCode.NONE, mechanisms }
     },
   },

@@ -33,7 +33,7 @@ export default api(
       }
       try {
         if (session.mechanism === 'PLAIN') {
-          const users = plainUsers(plainJaasConfig(ctx.broker.config))
+          const users = plainUsers(plainJaasConfig(ctx.broker.config, ctx.conn.listener.name))
           const user = authenticatePlain(req.authBytes, users)
           ctx.conn.principal = `User:${user}`
           session.authenticated = true

@@ -35,7 +35,7 @@ export default api(
         clusterId: broker.clusterId,
         controllerId: broker.nodeId,
         brokers: [
-          { brokerId: broker.nodeId, host: broker.advertised.host, port: broker.advertised.port, rack: null },
+          { brokerId: broker.nodeId, ...ctx.conn.listener.advertised, rack: null },
         ],
       }
     },
