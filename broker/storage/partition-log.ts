@@ -4,7 +4,8 @@
 //   PartitionLog.open(opts) / PartitionLog.offline(opts, cause)   (the LogManager calls these)
 //   append(batches: Buffer, opts?: { leaderEpoch? }): Promise<AppendResult>
 //       `batches` holds one or more validated v2 batches; offsets are assigned by patching baseOffset in place
-//       (the caller's buffer is modified), written with one write, no re-encoding. Appends are serialized.
+//       (the caller's buffer is modified), no re-encoding. Appends are serialized; those that queue while a
+//       write is in flight go to disk together with one writev (group commit).
 //       With message.timestamp.type=LogAppendTime each batch gets the broker time and a new CRC.
 //       Throws RecordTooLargeError (batch > max.message.bytes), CorruptRecordError (not whole v2 batches),
 //       KafkaStorageError (the partition is offline after a write failure).
@@ -78,6 +79,26 @@ export interface AppendResult {
   batchCount: number
   recordCount: number
   /** Largest batch max timestamp of this append and the last offset of that batch. */
+  maxTimestamp: bigint
+  offsetOfMaxTimestamp: bigint
+}
+
+interface QueuedAppend {
+  buf: Buffer
+  opts: AppendOptions
+  resolve: (result: AppendResult) => void
+  reject: (err: unknown) => void
+}
+
+interface PreparedAppend {
+  item: QueuedAppend
+  buf: Buffer
+  batches: AppendedBatch[]
+  now: number
+  baseOffset: bigint
+  lastOffset: bigint
+  logAppendTime: bigint
+  recordCount: number
   maxTimestamp: bigint
   offsetOfMaxTimestamp: bigint
 }
@@ -162,6 +183,8 @@ export class PartitionLog {
   #failure: Error | null = null
   #closed = false
   readonly #appendQueue = new SerialQueue()
+  /** Appends waiting for a group write that has not started yet; new appends join it. */
+  #openGroup: QueuedAppend[] | null = null
   readonly #flushQueue = new SerialQueue()
   readonly #pendingDeletes = new Map<Segment, NodeJS.Timeout>()
   /** Where recent fetches ended (next offset -> segment position), so sequential consumers skip the lookup. */
@@ -288,17 +311,80 @@ export class PartitionLog {
   // ---------------------------------------------------------------- append
 
   append(batches: Buffer, opts: AppendOptions = {}): Promise<AppendResult> {
-    return this.#appendQueue.run(() => this.#append(batches, opts))
+    return new Promise((resolve, reject) => {
+      let group = this.#openGroup
+      if (group === null) {
+        const fresh: QueuedAppend[] = []
+        group = fresh
+        this.#openGroup = fresh
+        void this.#appendQueue.run(() => {
+          if (this.#openGroup === fresh) this.#openGroup = null
+          return this.#appendGroup(fresh)
+        })
+      }
+      group.push({ buf: batches, opts, resolve, reject })
+    })
   }
 
-  async #append(buf: Buffer, opts: AppendOptions): Promise<AppendResult> {
-    this.#checkUsable()
+  /** Runs `task` on the append queue after everything queued so far; later appends queue behind it. */
+  #serial<T>(task: () => Promise<T>): Promise<T> {
+    this.#openGroup = null
+    return this.#appendQueue.run(task)
+  }
+
+  /**
+   * Group commit: the appends that queued while the previous write was in flight go to disk with one
+   * writev and one thread-pool round trip, in arrival order. A bad append fails alone; a write failure
+   * fails the group (and takes the partition offline).
+   */
+  async #appendGroup(group: QueuedAppend[]): Promise<void> {
+    let run: PreparedAppend[] = []
+    let runBytes = 0
+    let runBatches = 0
+    let offset = this.#nextOffset
+    try {
+      for (const item of group) {
+        let p: PreparedAppend
+        try {
+          this.#checkUsable()
+          p = this.#prepare(item, offset)
+        } catch (err) {
+          item.reject(err)
+          continue
+        }
+        const active = this.#active()
+        if (this.#shouldRoll(active, runBytes, runBatches, p.buf.length, p.lastOffset, p.now)) {
+          await this.#writeRun(run)
+          run = []
+          runBytes = 0
+          runBatches = 0
+          try {
+            await this.#roll(p.baseOffset)
+          } catch (err) {
+            throw this.#fail('append', err)
+          }
+        }
+        run.push(p)
+        runBytes += p.buf.length
+        runBatches += p.batches.length
+        offset = p.lastOffset + 1n
+      }
+      await this.#writeRun(run)
+    } catch (err) {
+      for (const p of run) p.item.reject(err)
+      for (const item of group) item.reject(err)
+    }
+  }
+
+  /** Header checks, offsets and timestamps of one append (synchronous; nothing is written yet). */
+  #prepare(item: QueuedAppend, firstOffset: bigint): PreparedAppend {
+    const { buf, opts } = item
     const cfg = this.#config
     const now = this.#now()
     const logAppend = cfg.messageTimestampType === 'LogAppendTime'
     const appendTime = BigInt(now)
     const batches: AppendedBatch[] = []
-    let offset = this.#nextOffset
+    let offset = firstOffset
     let recordCount = 0
     let maxTimestamp = -1n
     let offsetOfMaxTimestamp = -1n
@@ -328,7 +414,6 @@ export class PartitionLog {
       pos += size
     }
     if (batches.length === 0) throw new CorruptRecordError('no record batch to append')
-    const baseOffset = this.#nextOffset
     for (const b of batches) {
       setBaseOffset(
         buf,
@@ -338,27 +423,46 @@ export class PartitionLog {
       if (opts.leaderEpoch !== undefined) setPartitionLeaderEpoch(buf, b.position, opts.leaderEpoch)
       if (logAppend) stampLogAppendTime(buf, b.position, b.size, appendTime)
     }
-    const lastOffset = offset - 1n
-    try {
-      let active = this.#active()
-      if (this.#shouldRoll(active, buf.length, lastOffset, now)) active = await this.#roll(baseOffset)
-      await active.append(buf, batches, cfg.indexIntervalBytes, now)
-    } catch (err) {
-      throw this.#fail('append', err)
-    }
-    this.#nextOffset = offset
-    this.#highWatermark = offset
-    this.#unflushedMessages += recordCount
-    if (this.#unflushedMessages >= cfg.flushMessages) await this.flush()
     return {
-      baseOffset,
-      lastOffset,
+      item,
+      buf,
+      batches,
+      now,
+      baseOffset: firstOffset,
+      lastOffset: offset - 1n,
       logAppendTime: logAppend ? appendTime : -1n,
-      logStartOffset: this.#logStartOffset,
-      batchCount: batches.length,
       recordCount,
       maxTimestamp,
       offsetOfMaxTimestamp,
+    }
+  }
+
+  /** Writes prepared appends to the active segment, advances the log end and answers their callers. */
+  async #writeRun(run: PreparedAppend[]): Promise<void> {
+    const last = run[run.length - 1]
+    if (last === undefined) return
+    try {
+      await this.#active().append(run, this.#config.indexIntervalBytes, last.now)
+    } catch (err) {
+      throw this.#fail('append', err)
+    }
+    this.#nextOffset = last.lastOffset + 1n
+    this.#highWatermark = this.#nextOffset
+    let records = 0
+    for (const p of run) records += p.recordCount
+    this.#unflushedMessages += records
+    if (this.#unflushedMessages >= this.#config.flushMessages) await this.flush()
+    for (const p of run) {
+      p.item.resolve({
+        baseOffset: p.baseOffset,
+        lastOffset: p.lastOffset,
+        logAppendTime: p.logAppendTime,
+        logStartOffset: this.#logStartOffset,
+        batchCount: p.batches.length,
+        recordCount: p.recordCount,
+        maxTimestamp: p.maxTimestamp,
+        offsetOfMaxTimestamp: p.offsetOfMaxTimestamp,
+      })
     }
   }
 
@@ -368,16 +472,24 @@ export class PartitionLog {
     return seg
   }
 
-  #shouldRoll(seg: Segment, bytes: number, lastOffset: bigint, now: number): boolean {
-    if (seg.isEmpty) return false
+  /** `pendingBytes` and `pendingBatches` are queued for `seg` in the same group but not written yet. */
+  #shouldRoll(
+    seg: Segment,
+    pendingBytes: number,
+    pendingBatches: number,
+    bytes: number,
+    lastOffset: bigint,
+    now: number,
+  ): boolean {
+    if (seg.isEmpty && pendingBytes === 0) return false
     const cfg = this.#config
     return (
-      seg.size + bytes > cfg.segmentBytes ||
+      seg.size + pendingBytes + bytes > cfg.segmentBytes ||
       (seg.rollingBaseTime !== null &&
         now - seg.rollingBaseTime >=
           cfg.segmentMs -
             Math.floor(seg.rollJitterFraction * Math.min(cfg.segmentJitterMs, cfg.segmentMs))) ||
-      seg.wouldOverflow(lastOffset, cfg.segmentIndexBytes)
+      seg.wouldOverflow(lastOffset, cfg.segmentIndexBytes, pendingBatches)
     )
   }
 
@@ -391,7 +503,7 @@ export class PartitionLog {
 
   /** Starts a new segment now (tests, and the active segment's retention). */
   roll(): Promise<void> {
-    return this.#appendQueue.run(async () => {
+    return this.#serial(async () => {
       this.#checkUsable()
       if (!this.#active().isEmpty) await this.#roll(this.#nextOffset)
     })
@@ -641,7 +753,7 @@ export class PartitionLog {
    * wholly before it. Returns the new log start offset (the low watermark).
    */
   deleteRecordsBefore(offset: bigint): Promise<bigint> {
-    return this.#appendQueue.run(async () => {
+    return this.#serial(async () => {
       this.#checkUsable()
       const target = offset === -1n ? this.#highWatermark : offset
       if (target < 0n || target > this.#highWatermark)
@@ -656,7 +768,7 @@ export class PartitionLog {
 
   /** Deletes segments past retention.ms / retention.bytes (cleanup.policy with delete) or before the log start. */
   enforceRetention(): Promise<number> {
-    return this.#appendQueue.run(async () => {
+    return this.#serial(async () => {
       if (this.#failure || this.#closed) return 0
       const cfg = this.#config
       const now = this.#now()
@@ -725,7 +837,7 @@ export class PartitionLog {
    * Runs `fn` with appends, retention and DeleteRecords held off. The compactor uses it to swap segments.
    */
   exclusive<T>(fn: () => Promise<T>): Promise<T> {
-    return this.#appendQueue.run(fn)
+    return this.#serial(fn)
   }
 
   /**
@@ -788,7 +900,7 @@ export class PartitionLog {
 
   /** Waits for pending appends, flushes (unless offline), writes indexes and releases file handles. */
   async close(opts: { flush?: boolean } = {}): Promise<void> {
-    await this.#appendQueue.run(async () => {
+    await this.#serial(async () => {
       if (this.#closed) return
       if (opts.flush !== false && !this.#failure) await this.flush()
       this.#closed = true
@@ -806,7 +918,7 @@ export class PartitionLog {
 
   /** Closes without flushing and removes the whole directory (topic deletion has renamed it first). */
   async closeForDeletion(): Promise<void> {
-    await this.#appendQueue.run(async () => {
+    await this.#serial(async () => {
       this.#closed = true
       for (const timer of this.#pendingDeletes.values()) clearTimeout(timer)
       this.#pendingDeletes.clear()

@@ -24,6 +24,12 @@ export interface AppendedBatch {
   maxTimestamp: bigint
 }
 
+/** One append's buffer and its batches, positions relative to the buffer. */
+export interface AppendPart {
+  buf: Buffer
+  batches: readonly AppendedBatch[]
+}
+
 /** A batch header found by scanning a segment; `position` is the byte position in the .log. */
 export interface BatchLocation {
   position: number
@@ -159,29 +165,35 @@ export class Segment {
     return { segment: seg, needsRecovery: false }
   }
 
-  /** True when `count` more index entries or `lastOffset` would not fit in this segment. */
-  wouldOverflow(lastOffset: bigint, segmentIndexBytes: number): boolean {
+  /**
+   * True when `lastOffset` or one more index entry would not fit in this segment, counting `pending` more
+   * entries already queued for it (each queued batch may add one).
+   */
+  wouldOverflow(lastOffset: bigint, segmentIndexBytes: number, pending = 0): boolean {
     return (
       lastOffset - this.baseOffset > MAX_RELATIVE_OFFSET ||
-      this.offsetIndex.sizeInBytes + OFFSET_INDEX_ENTRY_SIZE > segmentIndexBytes ||
-      this.timeIndex.sizeInBytes + TIME_INDEX_ENTRY_SIZE > segmentIndexBytes
+      this.offsetIndex.sizeInBytes + (pending + 1) * OFFSET_INDEX_ENTRY_SIZE > segmentIndexBytes ||
+      this.timeIndex.sizeInBytes + (pending + 1) * TIME_INDEX_ENTRY_SIZE > segmentIndexBytes
     )
   }
 
-  /** Writes `buf` (whole batches, offsets assigned) at the end of the .log and indexes it. */
-  async append(
-    buf: Buffer,
-    batches: readonly AppendedBatch[],
-    indexIntervalBytes: number,
-    now: number,
-  ): Promise<void> {
+  /**
+   * Writes the buffers of `parts` (whole batches, offsets assigned) at the end of the .log with one writev,
+   * then indexes their batches.
+   */
+  async append(parts: readonly AppendPart[], indexIntervalBytes: number, now: number): Promise<void> {
     const start = this.size
-    await this.#cache.use(this.logPath, (fh) => writeFully(fh, buf, start))
-    for (const b of batches)
-      this.#indexBatch(start + b.position, b.size, b.lastOffset, b.maxTimestamp, indexIntervalBytes)
-    const last = batches[batches.length - 1]
-    if (last) this.nextOffset = last.lastOffset + 1n
-    this.size += buf.length
+    const bufs = parts.map((p) => p.buf)
+    await this.#cache.use(this.logPath, (fh) => writevFully(fh, bufs, start))
+    let pos = start
+    for (const { buf, batches } of parts) {
+      for (const b of batches)
+        this.#indexBatch(pos + b.position, b.size, b.lastOffset, b.maxTimestamp, indexIntervalBytes)
+      const last = batches[batches.length - 1]
+      if (last) this.nextOffset = last.lastOffset + 1n
+      pos += buf.length
+    }
+    this.size = pos
     this.rollingBaseTime ??= now
     this.lastModified = now
     this.#unflushed = true
@@ -398,6 +410,27 @@ async function readOrCreate(path: string): Promise<Buffer | null> {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
     await (await open(path, 'w')).close()
     return null
+  }
+}
+
+/** Linux takes at most IOV_MAX (1024) buffers per writev. */
+const MAX_IOV = 1024
+
+/** Writes `bufs` back to back from `position`, with as few writev calls as the kernel allows. */
+export async function writevFully(fh: FileHandle, bufs: readonly Buffer[], position: number): Promise<void> {
+  if (bufs.length === 1) return writeFully(fh, bufs[0] as Buffer, position)
+  let rest = bufs.slice()
+  let pos = position
+  while (rest.length > 0) {
+    const chunk = rest.length > MAX_IOV ? rest.slice(0, MAX_IOV) : rest
+    let { bytesWritten } = await fh.writev(chunk, pos)
+    pos += bytesWritten
+    // Drop what was written; a partly written buffer continues from where the kernel stopped.
+    let i = 0
+    while (i < rest.length && bytesWritten >= (rest[i] as Buffer).length)
+      bytesWritten -= (rest[i++] as Buffer).length
+    rest = rest.slice(i)
+    if (bytesWritten > 0) rest[0] = (rest[0] as Buffer).subarray(bytesWritten)
   }
 }
 

@@ -178,6 +178,38 @@ describe('append and read', () => {
     await log.close()
   })
 
+  it('writes appends queued together as one group: a bad one fails alone, rolls happen inside the group', async () => {
+    const log = await openLog({ 'segment.bytes': '1000', 'index.interval.bytes': '100' })
+    const good = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => batchOf(2, { valueBytes: 50, prefix: `g${i}` })),
+    )
+    const whole = await batchOf(1)
+    const appends = good.map((b) => log.append(b))
+    const bad = log.append(whole.subarray(0, whole.length - 3))
+    // Copies: each request has its own buffer, patched in place.
+    appends.push(...good.slice(0, 5).map((b) => log.append(Buffer.from(b))))
+    await expect(bad).rejects.toBeInstanceOf(CorruptRecordError)
+    const results = await Promise.all(appends)
+    let next = 0n
+    for (const r of results) {
+      expect(r.baseOffset).toBe(next)
+      next = r.lastOffset + 1n
+    }
+    expect(log.logEndOffset).toBe(70n)
+    const segs = log.segments()
+    expect(segs.length).toBeGreaterThan(3)
+    for (const s of segs) expect(s.sizeBytes).toBeLessThanOrEqual(1000)
+    const values = await readValues(log)
+    expect(values.length).toBe(70)
+    expect(values[0]?.startsWith('g0-0')).toBe(true)
+    expect(values[60]?.startsWith('g0-0')).toBe(true)
+    await log.close()
+    const again = await openLog({ 'segment.bytes': '1000' })
+    expect(again.logEndOffset).toBe(70n)
+    expect(await readValues(again)).toEqual(values)
+    await again.close()
+  })
+
   it('stamps LogAppendTime and the leader epoch, recomputing the CRC', async () => {
     const log = await openLog({ 'message.timestamp.type': 'LogAppendTime' })
     const r = await log.append(await batchOf(2, { timestamp: 5 }), { leaderEpoch: 7 })
