@@ -183,7 +183,9 @@ export async function run(argv: string[]): Promise<number> {
   const shown = (host: string, port: number): string => `${host.includes(':') ? `[${host}]` : host}:${port}`
   if (broker.listeners.length > 1) {
     for (const l of broker.listeners) {
-      process.stdout.write(`strata broker listener ${l.name} ${l.securityProtocol} on ${shown(l.host, l.port)}\n`)
+      process.stdout.write(
+        `strata broker listener ${l.name} ${l.securityProtocol} on ${shown(l.host, l.port)}\n`,
+      )
     }
   }
   process.stdout.write(

@@ -15,6 +15,7 @@ const COMMANDS: Record<string, Command> = {
   quota: { describe: 'list, set and remove client quotas', load: () => import('./commands/quota.ts') },
   acl: { describe: 'list, create and delete ACLs', load: () => import('./commands/acl.ts') },
   'dump-log': { describe: 'print segment files', load: () => import('./commands/dump-log.ts') },
+  cert: { describe: 'make a self-signed TLS certificate', load: () => import('./commands/cert.ts') },
   console: { describe: 'the console in a browser', load: () => import('./commands/console.ts') },
 }
 

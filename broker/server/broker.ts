@@ -6,6 +6,7 @@ import type { Logger } from 'pino'
 import { createGroupCoordinator, startGroupCoordinator } from '../groups/group-service.ts'
 import { createTransactionCoordinator, startTransactionCoordinator } from '../txn/txn-service.ts'
 import { MetadataStore } from '../metadata/store.ts'
+import { QuotaManager } from '../quotas/quota-manager.ts'
 import { ConfigResourceType, RecordType } from '../metadata/records.ts'
 import { LogManager } from '../storage/log-manager.ts'
 import { handlers } from './apis/index.ts'
@@ -138,10 +139,27 @@ async function start(
     dataPath,
     groups: createGroupCoordinator(config, logs, log),
     txn: createTransactionCoordinator(config, logs, () => state),
+    quotas: new QuotaManager(image, {
+      window: {
+        samples: config.int('quota.window.num'),
+        windowMs: 1000 * config.int('quota.window.size.seconds'),
+      },
+      controllerWindow: {
+        samples: config.int('controller.quota.window.num'),
+        windowMs: 1000 * config.int('controller.quota.window.size.seconds'),
+      },
+    }),
     registry: new ApiRegistry(handlers),
     log: opts.log,
   }
-  const group: ListenerGroup = { nextId: 1, total: () => listeners.reduce((n, l) => n + l.connectionCount, 0) }
+  // A quota change applies from the next request on.
+  metadata.onRecord((rec) => {
+    if (rec.type === RecordType.CLIENT_QUOTA) state.quotas.invalidate()
+  })
+  const group: ListenerGroup = {
+    nextId: 1,
+    total: () => listeners.reduce((n, l) => n + l.connectionCount, 0),
+  }
   const listeners: Listener[] = []
   const endpoints: ListenerEndpoint[] = []
   try {

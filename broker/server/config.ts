@@ -319,14 +319,26 @@ export const BROKER_CONFIGS: ReadonlyMap<string, BrokerConfigDef> = new Map(DEFS
 const INT_RE = /^-?\d+$/
 
 /** Configs a listener may override as `listener.name.<listener>.<config>` (Kafka's per-listener prefix). */
-const PER_LISTENER = ['plain.sasl.jaas.config', 'ssl.keystore.location', 'ssl.keystore.type', 'ssl.key.password']
+const PER_LISTENER = [
+  'plain.sasl.jaas.config',
+  'ssl.keystore.location',
+  'ssl.keystore.type',
+  'ssl.key.password',
+]
 
 function listenerOverride(name: string): BrokerConfigDef | undefined {
   const m = /^listener\.name\.[a-z0-9_]+\.(.+)$/.exec(name)
   const base = m?.[1]
   if (base === undefined || !PER_LISTENER.includes(base)) return undefined
   if (base === 'plain.sasl.jaas.config') {
-    return { name, type: 'password', default: null, dynamic: false, sensitive: true, doc: 'PLAIN users of one listener' }
+    return {
+      name,
+      type: 'password',
+      default: null,
+      dynamic: false,
+      sensitive: true,
+      doc: 'PLAIN users of one listener',
+    }
   }
   const d = BROKER_CONFIGS.get(base)
   return d ? { ...d, name } : undefined

@@ -230,7 +230,13 @@ export class Connection {
       correlationId: 0,
       clientId: this.info.clientId,
     }
-    const ctx: RequestContext = { broker: this.#broker, conn: this.info, header, apiVersion: 0, log: this.#log }
+    const ctx: RequestContext = {
+      broker: this.#broker,
+      conn: this.info,
+      header,
+      apiVersion: 0,
+      log: this.#log,
+    }
     const slot: Pending = { chunks: undefined }
     this.#pending.push(slot)
     const settle = (res: unknown): void => {

@@ -74,7 +74,10 @@ function protocolMap(config: BrokerConfig): Map<string, string> {
  * (the --host/--port flags). Throws ListenerConfigError on a bad entry, an unmapped name, a repeated
  * fixed port, or an advertised listener that is not bound.
  */
-export function listenerSpecs(config: BrokerConfig, fallback: { host: string; port: number }): ListenerSpec[] {
+export function listenerSpecs(
+  config: BrokerConfig,
+  fallback: { host: string; port: number },
+): ListenerSpec[] {
   const map = protocolMap(config)
   const explicit = config.describe('listeners').source !== ConfigSource.DEFAULT_CONFIG
   const entries = explicit

@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url'
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
 const LAUNCHER = path.join(ROOT, 'bin', 'strata.js')
 const READY = /^strata broker ready on (.+):(\d+) \(data: (.*)\)$/m
+const LISTENER = /^strata broker listener (\S+) (\S+) on (.+):(\d+)$/gm
 
 export interface StartBrokerOptions {
   /** Broker configs with Kafka's names, passed as --config key=value. */
@@ -26,9 +27,19 @@ export interface StartBrokerOptions {
   startTimeoutMs?: number
 }
 
-export interface RunningBroker {
+export interface BoundListener {
+  name: string
+  securityProtocol: string
   host: string
   port: number
+}
+
+export interface RunningBroker {
+  /** The first listener's address. */
+  host: string
+  port: number
+  /** Every listener (several with --config listeners=A://...,B://...), in `listeners` order. */
+  listeners: BoundListener[]
   /** 'host:port' for client bootstrap settings. */
   bootstrap: string
   dataDir: string
@@ -116,6 +127,18 @@ export async function startBroker(opts: StartBrokerOptions = {}): Promise<Runnin
 
   const host = (ready[1] as string).replace(/^\[(.*)\]$/, '$1')
   const port = Number(ready[2])
+  const listeners = [...out.matchAll(LISTENER)].map((m) => ({
+    name: m[1] as string,
+    securityProtocol: m[2] as string,
+    host: (m[3] as string).replace(/^\[(.*)\]$/, '$1'),
+    port: Number(m[4]),
+  }))
+  // One listener prints no listener line; its name is the configured one (standard names = protocols).
+  if (listeners.length === 0) {
+    const name =
+      /^\s*([A-Za-z0-9_]+):\/\//.exec(opts.config?.listeners ?? '')?.[1]?.toUpperCase() ?? 'PLAINTEXT'
+    listeners.push({ name, securityProtocol: name, host, port })
+  }
   const kill = async (signal: NodeJS.Signals = 'SIGKILL'): Promise<number | null> => {
     if (child.exitCode === null && child.signalCode === null) child.kill(signal)
     return waitExit(child, closed)
@@ -123,6 +146,7 @@ export async function startBroker(opts: StartBrokerOptions = {}): Promise<Runnin
   const broker: RunningBroker = {
     host,
     port,
+    listeners,
     bootstrap: `${host}:${port}`,
     dataDir,
     child,
