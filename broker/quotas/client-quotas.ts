@@ -102,26 +102,45 @@ export function describeQuotas(
   return out
 }
 
+/** A stored quota that applies to a connection, and the entity it was stored under. */
+export interface QuotaMatch {
+  value: number
+  entity: readonly QuotaEntityPart[]
+}
+
 /**
- * The quota value that applies to a (user, client-id) pair for `key`, in Kafka's precedence order:
+ * The quota that applies to a (user, client-id) pair for `key`, in Kafka's precedence order:
  * user+client, user+default client, user, default user+client, default user+default client, default
- * user, client, default client. null when no quota applies. `user` is the principal's name (null
- * when unauthenticated, which matches only client-id quotas).
+ * user, client, default client. null when no quota applies. `user` is the principal's name (Kafka's
+ * unauthenticated principal is the user ANONYMOUS); null matches only client-id quotas.
  */
+export function quotaMatch(
+  image: MetadataImage,
+  user: string | null,
+  clientId: string,
+  key: string,
+): QuotaMatch | null {
+  const candidates: QuotaEntityPart[][] = []
+  const u = (n: string | null): QuotaEntityPart => ({ entityType: USER, entityName: n })
+  const c = (n: string | null): QuotaEntityPart => ({ entityType: CLIENT_ID, entityName: n })
+  if (user !== null) {
+    candidates.push([u(user), c(clientId)], [u(user), c(null)], [u(user)])
+    candidates.push([u(null), c(clientId)], [u(null), c(null)], [u(null)])
+  }
+  candidates.push([c(clientId)], [c(null)])
+  for (const entity of candidates) {
+    const v = image.clientQuotas.get(quotaEntityKey(entity))?.values.get(key)
+    if (v !== undefined) return { value: v, entity }
+  }
+  return null
+}
+
+/** The value of quotaMatch, or null. */
 export function quotaFor(
   image: MetadataImage,
   user: string | null,
   clientId: string,
   key: string,
 ): number | null {
-  const candidates: QuotaEntityPart[][] = []
-  const u = (n: string | null): QuotaEntityPart => ({ entityType: USER, entityName: n })
-  const c = (n: string | null): QuotaEntityPart => ({ entityType: CLIENT_ID, entityName: n })
-  if (user !== null) candidates.push([u(user), c(clientId)], [u(user), c(null)], [u(user)])
-  candidates.push([u(null), c(clientId)], [u(null), c(null)], [u(null)], [c(clientId)], [c(null)])
-  for (const entity of candidates) {
-    const v = image.clientQuotas.get(quotaEntityKey(entity))?.values.get(key)
-    if (v !== undefined) return v
-  }
-  return null
+  return quotaMatch(image, user, clientId, key)?.value ?? null
 }

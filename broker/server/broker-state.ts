@@ -9,6 +9,7 @@ import type { BrokerConfig } from './config.ts'
 import type { DataPath } from './data-path.ts'
 import type { TransactionCoordinator } from '../txn/coordinator.ts'
 import type { ApiRegistry } from './registry.ts'
+import type { QuotaManager } from '../quotas/quota-manager.ts'
 
 export interface BrokerState {
   /** This broker's node id (a single-node cluster: always 1). */
@@ -31,6 +32,8 @@ export interface BrokerState {
   groups: GroupCoordinator
   /** Transactional ids and their transactions (durable in __transaction_state). */
   txn: TransactionCoordinator
+  /** Client quota enforcement: sensors and throttle times per (user, client-id). */
+  quotas: QuotaManager
   /** The served APIs (ApiVersions reads it). */
   registry: ApiRegistry
   log: Logger

@@ -4,9 +4,16 @@
 // are written in the order the requests came, whatever order the handlers finish in. A handler that
 // returns null (acks=0 produce) takes its turn and writes nothing.
 //
-// Backpressure: reading stops while the socket's unsent bytes exceed a high-water mark or too many
-// requests are in flight (queued.max.requests), and resumes on 'drain' / as responses leave, so a client
-// that sends without reading cannot make the broker buffer without bound.
+// Backpressure: decoded frames wait in a queue and are dispatched one by one only while the connection is
+// not blocked: the socket's unsent bytes under a high-water mark, fewer than queued.max.requests answers
+// outstanding, fewer than MAX_RUNNING handlers at work, and no quota mute. Reading stops while frames wait
+// and resumes on 'drain' / as responses leave, so a client that pipelines requests without reading its
+// answers cannot make the broker build (and hold) an answer for each of them.
+//
+// Quotas (KIP-219): each request is measured against the client's quotas (../quotas/quota-manager.ts);
+// one that earns a throttle gets throttle_time_ms in its response, and the connection dispatches nothing
+// more until that response is written and the throttle time has passed after it (muted). Versions that
+// predate KIP-219 get the response itself only after the throttle time, as Kafka does.
 //
 // Errors: a bad size prefix, an undecodable header or body, an unknown API key or an unsupported version
 // (except ApiVersions, which answers v0 with UNSUPPORTED_VERSION as KIP-511 asks) close this connection
@@ -24,15 +31,25 @@ import { readRequestHeader, writeResponseHeader } from './request-header.ts'
 import { allowedBeforeAuth, newSaslSession } from '../security/sasl-session.ts'
 import { ErrorCode } from '../protocol/errors.ts'
 import type { SaslAuthenticateResponseInput } from '../protocol/generated/sasl-authenticate-response.ts'
+import type { ClientQuotas } from '../quotas/quota-manager.ts'
+import { clientThrottles } from '../quotas/throttle-versions.ts'
 
 const API_VERSIONS_KEY = 18
 const SASL_AUTHENTICATE_KEY = 36
 /** Pause reading while more than this many response bytes wait in the socket. */
 const WRITE_HIGH_WATER = 4 * 1024 * 1024
+/** Handlers of one connection at work at once (Kafka runs one); bounds the answers being built. */
+const MAX_RUNNING = 16
+const PRODUCE_KEY = 0
+const FETCH_KEY = 1
+/** SASL exchanges are never throttled (their responses have no throttle time). */
+const REQUEST_QUOTA_EXEMPT = new Set([17, 36])
 
 interface Pending {
   /** undefined while the handler runs; null for "no response". */
   chunks: Buffer[] | null | undefined
+  /** A quota throttle: the connection is muted this long once the response is written. */
+  muteMs?: number
 }
 
 export class Connection {
@@ -43,6 +60,18 @@ export class Connection {
   readonly #frames: FrameDecoder
   readonly #maxInFlight: number
   readonly #pending: Pending[] = []
+  /** Decoded frames not dispatched yet (waiting while the connection is blocked). */
+  readonly #queue: Buffer[] = []
+  #running = 0
+  #pumping = false
+  #draining = false
+  /** Throttled responses not written yet: nothing more is dispatched until they are. */
+  #throttlesPending = 0
+  #mutedUntil = 0
+  #muteTimer: NodeJS.Timeout | null = null
+  #quotas: ClientQuotas | null = null
+  #quotasPrincipal = ''
+  #quotasClientId = ''
   #closed = false
   #paused = false
 
@@ -73,10 +102,11 @@ export class Connection {
       })
     }
     socket.on('data', (chunk: Buffer) => this.#onData(chunk))
-    socket.on('drain', () => this.#updateFlow())
+    socket.on('drain', () => this.#pump())
     socket.on('error', (err) => this.#log.debug({ err: err.message }, 'socket error'))
     socket.on('close', () => {
       this.#closed = true
+      if (this.#muteTimer) clearTimeout(this.#muteTimer)
     })
   }
 
@@ -92,6 +122,7 @@ export class Connection {
   /** Closes once the responses already started have been written (clean shutdown). */
   async drainAndClose(): Promise<void> {
     if (this.#socket.destroyed) return
+    this.#draining = true
     this.#socket.pause()
     const deadline = Date.now() + 2000
     while (this.#pending.length > 0 && !this.#closed && Date.now() < deadline) {
@@ -127,11 +158,67 @@ export class Connection {
       this.#fail('bad frame', err)
       return
     }
-    for (const frame of frames) {
-      if (this.#closed) return
-      this.#onFrame(frame)
+    for (const frame of frames) this.#queue.push(frame)
+    this.#pump()
+  }
+
+  #blocked(): boolean {
+    return (
+      this.#draining ||
+      this.#throttlesPending > 0 ||
+      this.#muteTimer !== null ||
+      this.#running >= MAX_RUNNING ||
+      this.#pending.length >= this.#maxInFlight ||
+      this.#socket.writableLength > WRITE_HIGH_WATER
+    )
+  }
+
+  /** Dispatches queued frames while the connection is not blocked; then pauses or resumes reading. */
+  #pump(): void {
+    if (this.#pumping || this.#closed) return
+    this.#pumping = true
+    try {
+      while (this.#queue.length > 0 && !this.#closed && !this.#blocked()) {
+        this.#onFrame(this.#queue.shift() as Buffer)
+      }
+    } finally {
+      this.#pumping = false
     }
     this.#updateFlow()
+  }
+
+  /** The quotas of this connection's (principal, client id); null while no client quota exists. */
+  #clientQuotas(): ClientQuotas | null {
+    const manager = this.#broker.quotas
+    if (!manager.active) return null
+    const principal = this.info.principal
+    const clientId = this.info.clientId ?? ''
+    const q = this.#quotas
+    if (
+      q !== null &&
+      q.generation === manager.generation &&
+      this.#quotasPrincipal === principal &&
+      this.#quotasClientId === clientId
+    ) {
+      return q
+    }
+    this.#quotasPrincipal = principal
+    this.#quotasClientId = clientId
+    this.#quotas = manager.forClient(principal, clientId)
+    return this.#quotas
+  }
+
+  /** Mutes the connection for `ms` from now (a later, longer mute extends it). */
+  #mute(ms: number): void {
+    const until = Date.now() + ms
+    if (until <= this.#mutedUntil && this.#muteTimer !== null) return
+    this.#mutedUntil = until
+    if (this.#muteTimer) clearTimeout(this.#muteTimer)
+    this.#muteTimer = setTimeout(() => {
+      this.#muteTimer = null
+      this.#pump()
+    }, ms)
+    this.#muteTimer.unref()
   }
 
   #onFrame(frame: Buffer): void {
@@ -188,22 +275,61 @@ export class Connection {
       apiVersion,
       log: this.#log,
     }
+    const quotas = this.#clientQuotas()
+    const manager = this.#broker.quotas
+    // Produce is measured by its request size before the handler runs, so the next frame already waits.
+    const produceThrottleMs =
+      quotas?.produce && apiKey === PRODUCE_KEY ? manager.recordRate(quotas.produce, frame.length) : 0
+    if (produceThrottleMs > 0) this.#throttlesPending++
+    // request_percentage counts the time this request keeps the event loop busy: the handler's synchronous
+    // part and the encoding, not time spent waiting for disk or a long poll.
+    const requestQuota = quotas !== null && !REQUEST_QUOTA_EXEMPT.has(apiKey) ? quotas.request : null
+    const started = requestQuota ? performance.now() : 0
     let result: unknown
+    this.#running++
     try {
       result = handler.handle(request, ctx)
     } catch (err) {
       this.#handlerFailed(apiKey, apiVersion, err)
       return
     }
+    const busyMs = requestQuota ? performance.now() - started : 0
     const settle = (res: unknown): void => {
+      this.#running--
       if (this.#closed) return
+      const encodeStarted = requestQuota ? performance.now() : 0
+      const encode = (): Buffer[] | null =>
+        res === null ? null : this.#encode(header, apiVersion, (w) => handler.encode(w, res, apiVersion))
+      let chunks: Buffer[] | null
       try {
-        slot.chunks =
-          res === null ? null : this.#encode(header, apiVersion, (w) => handler.encode(w, res, apiVersion))
+        chunks = encode()
+        if (quotas !== null) {
+          let ms = produceThrottleMs
+          if (quotas.fetch && apiKey === FETCH_KEY && chunks !== null) {
+            ms = Math.max(ms, manager.recordRate(quotas.fetch, byteLength(chunks)))
+          }
+          if (requestQuota) {
+            const busy = busyMs + performance.now() - encodeStarted
+            // Percent of one thread per second: ms busy per second / 10.
+            ms = Math.max(ms, manager.recordRate(requestQuota, busy / 10))
+          }
+          const own = responseThrottle(res)
+          if (ms > own && chunks !== null) {
+            ;(res as { throttleTimeMs?: number }).throttleTimeMs = ms
+            chunks = encode()
+          }
+          ms = Math.max(ms, own)
+          if (ms > 0) {
+            if (produceThrottleMs === 0) this.#throttlesPending++
+            this.#throttled(slot, chunks, ms, clientThrottles(apiKey, apiVersion))
+            return
+          }
+        }
       } catch (err) {
         this.#handlerFailed(apiKey, apiVersion, err)
         return
       }
+      slot.chunks = chunks
       this.#flush()
     }
     if (result instanceof Promise) {
@@ -256,6 +382,26 @@ export class Connection {
       .then(settle, (err: unknown) => this.#handlerFailed(SASL_AUTHENTICATE_KEY, 0, err))
   }
 
+  /**
+   * A throttled answer. KIP-219 versions: written now, and the connection stays muted for `ms` after it.
+   * Older versions: the client does not wait by itself, so the answer is held back for `ms`.
+   */
+  #throttled(slot: Pending, chunks: Buffer[] | null, ms: number, clientSide: boolean): void {
+    if (clientSide) {
+      slot.chunks = chunks
+      slot.muteMs = ms
+      this.#flush()
+      return
+    }
+    const timer = setTimeout(() => {
+      if (this.#closed) return
+      slot.chunks = chunks
+      this.#throttlesPending--
+      this.#flush()
+    }, ms)
+    timer.unref()
+  }
+
   #handlerFailed(apiKey: number, apiVersion: number, err: unknown): void {
     if (this.#closed) return
     this.#log.error({ err, apiKey, apiVersion }, 'request handler failed')
@@ -280,19 +426,22 @@ export class Connection {
       const head = this.#pending[0] as Pending
       if (head.chunks === undefined) break
       this.#pending.shift()
+      if (head.muteMs !== undefined) {
+        this.#throttlesPending--
+        this.#mute(head.muteMs)
+      }
       if (head.chunks === null) continue
       if (!wrote) this.#socket.cork()
       wrote = true
       for (const c of head.chunks) this.#socket.write(c)
     }
     if (wrote) this.#socket.uncork()
-    this.#updateFlow()
+    this.#pump()
   }
 
   #updateFlow(): void {
-    if (this.#closed) return
-    const congested =
-      this.#socket.writableLength > WRITE_HIGH_WATER || this.#pending.length >= this.#maxInFlight
+    if (this.#closed || this.#draining) return
+    const congested = this.#queue.length > 0 || this.#blocked()
     if (congested && !this.#paused) {
       this.#paused = true
       this.#socket.pause()
@@ -301,4 +450,17 @@ export class Connection {
       this.#socket.resume()
     }
   }
+}
+
+function byteLength(chunks: readonly Buffer[]): number {
+  let n = 0
+  for (const c of chunks) n += c.length
+  return n
+}
+
+/** The throttle time a handler put in its response (the controller mutation quota does), or 0. */
+function responseThrottle(res: unknown): number {
+  if (typeof res !== 'object' || res === null) return 0
+  const t = (res as { throttleTimeMs?: unknown }).throttleTimeMs
+  return typeof t === 'number' ? t : 0
 }

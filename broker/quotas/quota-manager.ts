@@ -1,0 +1,202 @@
+// Client quota enforcement (KIP-13, KIP-55, KIP-124, KIP-219, KIP-599): which stored quota applies to a
+// connection's (user, client-id), the sensors that measure its use, and the throttle time a request earns.
+//
+// Sensors are keyed like Kafka's quota metrics: by the levels of the entity the quota was stored under,
+// filled with the connection's own names. A quota on `<default>` client-id gives every client id its own
+// sensor; a quota on user `alice` makes all of alice's client ids share one. Resolved quotas are cached
+// per (user, client-id) and dropped whenever a client quota record is applied, so a change takes effect
+// with the next request; sensors outlive such changes, so the history measured so far still counts.
+import type { MetadataImage } from '../metadata/image.ts'
+import { CLIENT_ID, USER, quotaMatch } from './client-quotas.ts'
+import { RateSensor, type WindowConfig } from './rate-sensor.ts'
+import { TokenBucket } from './token-bucket.ts'
+
+export const PRODUCER_BYTE_RATE = 'producer_byte_rate'
+export const CONSUMER_BYTE_RATE = 'consumer_byte_rate'
+export const REQUEST_PERCENTAGE = 'request_percentage'
+export const CONTROLLER_MUTATION_RATE = 'controller_mutation_rate'
+
+/** Idle sensors are swept once this many exist. */
+const SWEEP_AT = 1000
+
+export interface RateQuota {
+  quota: number
+  sensor: RateSensor
+}
+
+export interface MutationQuotaBound {
+  quota: number
+  bucket: TokenBucket
+}
+
+/** The quotas that apply to one (user, client-id); null where none is stored. */
+export interface ClientQuotas {
+  /** Bumps whenever client quotas change; a holder re-resolves when it differs from the manager's. */
+  readonly generation: number
+  readonly produce: RateQuota | null
+  readonly fetch: RateQuota | null
+  readonly request: RateQuota | null
+  readonly mutation: MutationQuotaBound | null
+}
+
+export interface QuotaManagerOptions {
+  window: WindowConfig
+  /** Window of the controller mutation token bucket (controller.quota.window.*). */
+  controllerWindow: WindowConfig
+  now?: () => number
+}
+
+/** The user name quotas match for a Kafka principal (`User:alice` -> `alice`, `User:ANONYMOUS` too). */
+export function quotaUser(principal: string): string {
+  return principal.startsWith('User:') ? principal.slice(5) : principal
+}
+
+export class QuotaManager {
+  readonly #image: MetadataImage
+  readonly #opts: QuotaManagerOptions
+  readonly now: () => number
+  /** Throttles are capped at the whole window, as Kafka caps them. */
+  readonly maxThrottleMs: number
+  #generation = 0
+  #active = false
+  readonly #resolved = new Map<string, ClientQuotas>()
+  readonly #sensors = new Map<string, RateSensor>()
+  readonly #buckets = new Map<string, TokenBucket>()
+
+  constructor(image: MetadataImage, opts: QuotaManagerOptions) {
+    this.#image = image
+    this.#opts = opts
+    this.now = opts.now ?? Date.now
+    this.maxThrottleMs = opts.window.samples * opts.window.windowMs
+    this.invalidate()
+  }
+
+  /** False while no user or client-id quota is stored: connections skip all quota work. */
+  get active(): boolean {
+    return this.#active
+  }
+
+  get generation(): number {
+    return this.#generation
+  }
+
+  /** Call after a client quota record was applied to the image. */
+  invalidate(): void {
+    this.#generation++
+    this.#resolved.clear()
+    this.#active = false
+    for (const q of this.#image.clientQuotas.values()) {
+      if (!q.entity.some((p) => p.entityType !== USER && p.entityType !== CLIENT_ID)) this.#active = true
+    }
+  }
+
+  /** The quotas for a principal (`User:<name>`) and client id, cached until quotas change. */
+  forClient(principal: string, clientId: string): ClientQuotas {
+    const user = quotaUser(principal)
+    const key = `${user}\u0000${clientId}`
+    let q = this.#resolved.get(key)
+    if (!q) {
+      q = {
+        generation: this.#generation,
+        produce: this.#rate(PRODUCER_BYTE_RATE, user, clientId),
+        fetch: this.#rate(CONSUMER_BYTE_RATE, user, clientId),
+        request: this.#rate(REQUEST_PERCENTAGE, user, clientId),
+        mutation: this.#mutation(user, clientId),
+      }
+      this.#resolved.set(key, q)
+    }
+    return q
+  }
+
+  /** Records `value` against a rate quota; returns the throttle time it earns (0 within the quota). */
+  recordRate(q: RateQuota, value: number): number {
+    const now = this.now()
+    q.sensor.record(value, now)
+    return q.sensor.throttleMs(q.quota, now, this.maxThrottleMs)
+  }
+
+  /**
+   * A request's view of the controller mutation quota. Strict (CreateTopics v6+, CreatePartitions v3+,
+   * DeleteTopics v5+): a mutation is refused with THROTTLING_QUOTA_EXCEEDED while the bucket is in debt.
+   * Permissive (older versions): every mutation is accepted and the client is throttled afterwards.
+   */
+  mutations(principal: string, clientId: string | null, strict: boolean): MutationQuota {
+    return new MutationQuota(this.forClient(principal, clientId ?? '').mutation, strict, this.now)
+  }
+
+  #rate(key: string, user: string, clientId: string): RateQuota | null {
+    const m = quotaMatch(this.#image, user, clientId, key)
+    if (!m) return null
+    const sensorKey = this.#sensorKey(key, m.entity, user, clientId)
+    let sensor = this.#sensors.get(sensorKey)
+    if (!sensor) {
+      this.#sweep(this.#sensors)
+      sensor = new RateSensor(this.#opts.window)
+      this.#sensors.set(sensorKey, sensor)
+    }
+    return { quota: m.value, sensor }
+  }
+
+  #mutation(user: string, clientId: string): MutationQuotaBound | null {
+    const m = quotaMatch(this.#image, user, clientId, CONTROLLER_MUTATION_RATE)
+    if (!m) return null
+    const bucketKey = this.#sensorKey(CONTROLLER_MUTATION_RATE, m.entity, user, clientId)
+    let bucket = this.#buckets.get(bucketKey)
+    if (!bucket) {
+      this.#sweep(this.#buckets)
+      bucket = new TokenBucket(this.#opts.controllerWindow)
+      this.#buckets.set(bucketKey, bucket)
+    }
+    return { quota: m.value, bucket }
+  }
+
+  #sensorKey(key: string, entity: readonly { entityType: string }[], user: string, clientId: string): string {
+    const u = entity.some((p) => p.entityType === USER) ? user : ''
+    const c = entity.some((p) => p.entityType === CLIENT_ID) ? clientId : ''
+    return `${key}\u0000${u}\u0000${c}`
+  }
+
+  /** Drops idle sensors once there are many (a client-id per connection would grow the map forever). */
+  #sweep(map: Map<string, { lastRecordMs: number }>): void {
+    if (map.size < SWEEP_AT) return
+    const idleBefore = this.now() - 2 * this.maxThrottleMs
+    for (const [k, s] of map) if (s.lastRecordMs < idleBefore) map.delete(k)
+  }
+}
+
+/** Controller mutations of one request, checked and recorded topic by topic. */
+export class MutationQuota {
+  readonly #bound: MutationQuotaBound | null
+  readonly #strict: boolean
+  readonly #now: () => number
+  #throttleMs = 0
+
+  constructor(bound: MutationQuotaBound | null, strict: boolean, now: () => number) {
+    this.#bound = bound
+    this.#strict = strict
+    this.#now = now
+  }
+
+  /** True when the next mutation must be refused (strict mode, bucket in debt). */
+  refused(): boolean {
+    const b = this.#bound
+    if (!b || !this.#strict) return false
+    const t = b.bucket.throttleMs(b.quota, this.#now())
+    if (t > 0) this.#throttleMs = Math.max(this.#throttleMs, t)
+    return t > 0
+  }
+
+  /** Records `partitions` partitions created or deleted. */
+  record(partitions: number): void {
+    const b = this.#bound
+    if (!b || partitions <= 0) return
+    const now = this.#now()
+    b.bucket.record(partitions, b.quota, now)
+    if (!this.#strict) this.#throttleMs = Math.max(this.#throttleMs, b.bucket.throttleMs(b.quota, now))
+  }
+
+  /** The throttle time for the response (and how long the connection is muted). */
+  get throttleMs(): number {
+    return this.#throttleMs
+  }
+}
