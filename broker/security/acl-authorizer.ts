@@ -172,3 +172,46 @@ export function authorize(image: MetadataImage, s: AuthorizerSettings, req: Auth
   }
   return anyForResource ? allowed : s.allowEveryoneIfNoAclFound
 }
+
+/**
+ * Kafka's Authorizer.authorizeByResourceType (KIP-679): may the principal do `operation` on at least one
+ * resource of the type? Super users and the no-ACL default are decided on a made-up name, as Kafka does;
+ * otherwise an ALLOW (exact operation or ALL) counts unless a DENY covers its whole pattern. Implied
+ * operations do not apply here.
+ */
+export function authorizeByResourceType(
+  image: MetadataImage,
+  s: AuthorizerSettings,
+  req: Omit<AuthzRequest, 'resourceName'>,
+): boolean {
+  if (authorize(image, s, { ...req, resourceName: 'hardcode' })) return true
+  const denyLiteral = new Set<string>()
+  const denyPrefixed = new Set<string>()
+  const allows: AclBindingValue[] = []
+  let wildcardAllow = false
+  for (const b of image.acls.values()) {
+    if (b.resourceType !== req.resourceType) continue
+    if (b.host !== req.host && b.host !== WILDCARD) continue
+    if (b.principal !== req.principal && b.principal !== 'User:*') continue
+    if (b.operation !== req.operation && b.operation !== AclOperation.ALL) continue
+    if (b.permissionType === AclPermission.DENY) {
+      if (b.patternType === PatternType.LITERAL) {
+        if (b.resourceName === WILDCARD) return false
+        denyLiteral.add(b.resourceName)
+      } else if (b.patternType === PatternType.PREFIXED) {
+        denyPrefixed.add(b.resourceName)
+      }
+    } else if (b.permissionType === AclPermission.ALLOW) {
+      if (b.patternType === PatternType.LITERAL && b.resourceName === WILDCARD) wildcardAllow = true
+      else allows.push(b)
+    }
+  }
+  if (wildcardAllow) return true
+  return allows.some((b) => {
+    if (b.patternType === PatternType.LITERAL && denyLiteral.has(b.resourceName)) return false
+    for (let i = 1; i <= b.resourceName.length; i++) {
+      if (denyPrefixed.has(b.resourceName.slice(0, i))) return false
+    }
+    return true
+  })
+}

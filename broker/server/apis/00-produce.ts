@@ -32,8 +32,8 @@ import { StorageError } from '../../storage/errors.ts'
 import type { PartitionLog } from '../../storage/partition-log.ts'
 import { producersOf, waitKey } from '../data-path.ts'
 import { api, type RequestContext } from '../registry.ts'
-import { allowed } from '../../security/acl-admin.ts'
-import { AclOperation, ResourceType } from '../../security/acl-authorizer.ts'
+import { authzOf } from '../../security/acl-admin.ts'
+import { AclOperation } from '../../security/acl-authorizer.ts'
 
 type PartitionOut = ProduceResponsePartitionProduceResponseInput
 
@@ -209,26 +209,36 @@ export default api(
     encode: encodeProduceResponse,
     handle: async (req, ctx): Promise<ProduceResponseInput | null> => {
       const validAcks = req.acks === 0 || req.acks === 1 || req.acks === -1
+      const authz = authzOf(ctx)
+      // A transactional producer needs WRITE on its transactional id, or nothing of the request is written.
+      const txnDenied =
+        req.transactionalId !== null && !authz.transactionalId(req.transactionalId, AclOperation.WRITE)
       const responses = await Promise.all(
         req.topicData.map(async (t) => {
-          const writable = allowed(ctx, ResourceType.TOPIC, t.name, AclOperation.WRITE)
+          const writable = authz.topic(t.name, AclOperation.WRITE)
           return {
             name: t.name,
             partitionResponses: await Promise.all(
               t.partitionData.map((p) =>
-                !writable
+                txnDenied
                   ? failed(
                       p.index,
-                      ErrorCode.TOPIC_AUTHORIZATION_FAILED,
-                      `Not authorized to write to ${t.name}`,
+                      ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED,
+                      `Not authorized to use transactional id ${req.transactionalId}`,
                     )
-                  : validAcks
-                    ? producePartition(ctx, t.name, p.index, p.records, req.acks)
-                    : failed(
+                  : !writable
+                    ? failed(
                         p.index,
-                        ErrorCode.INVALID_REQUIRED_ACKS,
-                        `acks must be 0, 1 or -1, not ${req.acks}`,
-                      ),
+                        ErrorCode.TOPIC_AUTHORIZATION_FAILED,
+                        `Not authorized to write to ${t.name}`,
+                      )
+                    : validAcks
+                      ? producePartition(ctx, t.name, p.index, p.records, req.acks)
+                      : failed(
+                          p.index,
+                          ErrorCode.INVALID_REQUIRED_ACKS,
+                          `acks must be 0, 1 or -1, not ${req.acks}`,
+                        ),
               ),
             ),
           }

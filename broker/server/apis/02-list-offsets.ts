@@ -4,6 +4,7 @@
 // stable offset. v3: same as v2. v4: currentLeaderEpoch in the request, leaderEpoch in the response.
 // v5: same as v4. v6: flexible versions. v7: MAX_TIMESTAMP (-3). v8: EARLIEST_LOCAL (-4), the log start
 // here (no tiered storage). v9: LATEST_TIERED (-5), answered with -1 (nothing is tiered). v10: timeoutMs.
+// Needs DESCRIBE on the topic (TOPIC_AUTHORIZATION_FAILED per partition).
 // A timestamp >= 0 answers the first offset whose record timestamp is at least that timestamp, or -1.
 import { ErrorCode } from '../../protocol/errors.ts'
 import { decodeListOffsetsRequest } from '../../protocol/generated/list-offsets-request.ts'
@@ -16,6 +17,8 @@ import { StorageError } from '../../storage/errors.ts'
 import type { PartitionLog } from '../../storage/partition-log.ts'
 import { producersOf } from '../data-path.ts'
 import { api, type RequestContext } from '../registry.ts'
+import { authzOf } from '../../security/acl-admin.ts'
+import { AclOperation } from '../../security/acl-authorizer.ts'
 
 type PartitionOut = ListOffsetsResponseListOffsetsPartitionResponseInput
 
@@ -63,6 +66,15 @@ async function listPartition(
   const state = t?.partitions[p.partitionIndex]
   const log = state === undefined ? undefined : broker.logs.getLog(topic, p.partitionIndex)
   const base = { partitionIndex: p.partitionIndex }
+  if (!authzOf(ctx).topic(topic, AclOperation.DESCRIBE)) {
+    return {
+      ...base,
+      errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED,
+      offset: -1n,
+      timestamp: -1n,
+      leaderEpoch: -1,
+    }
+  }
   if (log === undefined || state === undefined) {
     return {
       ...base,

@@ -3,7 +3,9 @@
 // timestamp (ignored: the broker stamps commits). v2: retention time (v2-v4; -1 = broker retention).
 // v3: throttle time. v4: same as v3. v5: retention time removed. v6: committed leader epoch.
 // v7: group.instance.id. v8: flexible. v9: same as v8 (KIP-848 members are not served here).
-// Partitions of unknown topics get UNKNOWN_TOPIC_OR_PARTITION; the rest go to the group coordinator.
+// Needs READ on the group (else GROUP_AUTHORIZATION_FAILED everywhere) and READ on each topic
+// (TOPIC_AUTHORIZATION_FAILED). Partitions of unknown topics get UNKNOWN_TOPIC_OR_PARTITION; the rest go
+// to the group coordinator.
 import { ErrorCode } from '../../protocol/errors.ts'
 import { decodeOffsetCommitRequest } from '../../protocol/generated/offset-commit-request.ts'
 import {
@@ -12,6 +14,8 @@ import {
 } from '../../protocol/generated/offset-commit-response.ts'
 import type { CommitRequest } from '../../groups/offsets.ts'
 import { api } from '../registry.ts'
+import { authzOf } from '../../security/acl-admin.ts'
+import { AclOperation } from '../../security/acl-authorizer.ts'
 
 export default api(
   8,
@@ -22,9 +26,23 @@ export default api(
     handle: async (req, ctx): Promise<OffsetCommitResponseInput> => {
       const v = ctx.apiVersion
       const image = ctx.broker.metadata.image
+      const authz = authzOf(ctx)
+      const answerAll = (errorCode: number): OffsetCommitResponseInput => ({
+        throttleTimeMs: 0,
+        topics: req.topics.map((t) => ({
+          name: t.name,
+          partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode })),
+        })),
+      })
+      if (!authz.group(req.groupId, AclOperation.READ)) return answerAll(ErrorCode.GROUP_AUTHORIZATION_FAILED)
       const known: CommitRequest['topics'] = []
       const unknown = new Map<string, number[]>()
+      const denied = new Set<string>()
       for (const t of req.topics) {
+        if (!authz.topic(t.name, AclOperation.READ)) {
+          denied.add(t.name)
+          continue
+        }
         const count = image.topicsByName.get(t.name)?.partitions.length ?? 0
         const partitions = []
         for (const p of t.partitions) {
@@ -72,7 +90,9 @@ export default api(
           name: t.name,
           partitions: t.partitions.map((p) => ({
             partitionIndex: p.partitionIndex,
-            errorCode: errors.get(t.name)?.get(p.partitionIndex) ?? ErrorCode.UNKNOWN_SERVER_ERROR,
+            errorCode: denied.has(t.name)
+              ? ErrorCode.TOPIC_AUTHORIZATION_FAILED
+              : (errors.get(t.name)?.get(p.partitionIndex) ?? ErrorCode.UNKNOWN_SERVER_ERROR),
           })),
         })),
       }

@@ -11,7 +11,56 @@ import {
   type OffsetFetchResponseInput,
 } from '../../protocol/generated/offset-fetch-response.ts'
 import type { FetchResult } from '../../groups/offsets.ts'
-import { api } from '../registry.ts'
+import { api, type RequestContext } from '../registry.ts'
+import { authzOf } from '../../security/acl-admin.ts'
+import { AclOperation } from '../../security/acl-authorizer.ts'
+
+type Wanted = { name: string; partitionIndexes: number[] }[] | null
+
+/**
+ * The group's committed offsets as the principal may see them (Kafka's rules): DESCRIBE on the group, else
+ * GROUP_AUTHORIZATION_FAILED; topics without DESCRIBE are left out of an all-topics answer and answer
+ * TOPIC_AUTHORIZATION_FAILED (offset -1) when named.
+ */
+function fetchAuthorized(
+  ctx: RequestContext,
+  groupId: string,
+  topics: Wanted,
+  requireStable: boolean,
+): FetchResult {
+  const authz = authzOf(ctx)
+  const groups = ctx.broker.groups
+  const want = (list: NonNullable<Wanted>) =>
+    list.map((t) => ({ name: t.name, partitions: t.partitionIndexes }))
+  if (!authz.group(groupId, AclOperation.DESCRIBE)) {
+    return { errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED, topics: [] }
+  }
+  if (authz.all) return groups.fetchOffsets(groupId, topics === null ? null : want(topics), requireStable)
+  const describable = (name: string): boolean => authz.topic(name, AclOperation.DESCRIBE)
+  if (topics === null) {
+    const res = groups.fetchOffsets(groupId, null, requireStable)
+    return { errorCode: res.errorCode, topics: res.topics.filter((t) => describable(t.name)) }
+  }
+  const res = groups.fetchOffsets(groupId, want(topics.filter((t) => describable(t.name))), requireStable)
+  const byName = new Map(res.topics.map((t) => [t.name, t]))
+  return {
+    errorCode: res.errorCode,
+    topics: topics.map((t) =>
+      describable(t.name)
+        ? (byName.get(t.name) ?? { name: t.name, partitions: [] })
+        : {
+            name: t.name,
+            partitions: t.partitionIndexes.map((partitionIndex) => ({
+              partitionIndex,
+              offset: -1n,
+              leaderEpoch: -1,
+              metadata: '',
+              errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED,
+            })),
+          },
+    ),
+  }
+}
 
 function topicsOut(res: FetchResult, version: number) {
   return res.topics.map((t) => ({
@@ -35,19 +84,16 @@ export default api(
     encode: encodeOffsetFetchResponse,
     handle: (req, ctx): OffsetFetchResponseInput => {
       const v = ctx.apiVersion
-      const groups = ctx.broker.groups
-      const want = (topics: { name: string; partitionIndexes: number[] }[] | null) =>
-        topics === null ? null : topics.map((t) => ({ name: t.name, partitions: t.partitionIndexes }))
       if (v >= 8) {
         return {
           throttleTimeMs: 0,
           groups: req.groups.map((g) => {
-            const res = groups.fetchOffsets(g.groupId, want(g.topics), req.requireStable)
+            const res = fetchAuthorized(ctx, g.groupId, g.topics, req.requireStable)
             return { groupId: g.groupId, errorCode: res.errorCode, topics: topicsOut(res, v) }
           }),
         }
       }
-      const res = groups.fetchOffsets(req.groupId, want(req.topics), v >= 7 && req.requireStable)
+      const res = fetchAuthorized(ctx, req.groupId, req.topics, v >= 7 && req.requireStable)
       if (v < 2 && res.errorCode !== ErrorCode.NONE && req.topics !== null) {
         // Report the group-level error against every partition asked for.
         const failed: FetchResult = {

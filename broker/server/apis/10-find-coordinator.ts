@@ -10,18 +10,30 @@ import {
   encodeFindCoordinatorResponse,
   type FindCoordinatorResponseInput,
 } from '../../protocol/generated/find-coordinator-response.ts'
-import type { BrokerState } from '../broker-state.ts'
-import { api } from '../registry.ts'
+import { api, type RequestContext } from '../registry.ts'
+import { authzOf } from '../../security/acl-admin.ts'
+import { AclOperation } from '../../security/acl-authorizer.ts'
 
 const GROUP = 0
 const TRANSACTION = 1
 
-function lookup(broker: BrokerState, keyType: number): { errorCode: number; errorMessage: string | null } {
+function lookup(
+  ctx: RequestContext,
+  keyType: number,
+  key: string,
+): { errorCode: number; errorMessage: string | null } {
+  const { broker } = ctx
   if (keyType !== GROUP && keyType !== TRANSACTION)
     return {
       errorCode: ErrorCode.INVALID_REQUEST,
       errorMessage: `Unsupported coordinator key type ${keyType}`,
     }
+  // DESCRIBE on the group or transactional id, as in Kafka.
+  const authz = authzOf(ctx)
+  if (keyType === GROUP && !authz.group(key, AclOperation.DESCRIBE))
+    return { errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED, errorMessage: null }
+  if (keyType === TRANSACTION && !authz.transactionalId(key, AclOperation.DESCRIBE))
+    return { errorCode: ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED, errorMessage: null }
   if (keyType === GROUP && !broker.groups.loaded)
     return { errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, errorMessage: 'The coordinator is loading.' }
   return { errorCode: ErrorCode.NONE, errorMessage: null }
@@ -41,12 +53,12 @@ export default api(
         return {
           throttleTimeMs: 0,
           coordinators: req.coordinatorKeys.map((key) => {
-            const r = lookup(broker, req.keyType)
+            const r = lookup(ctx, req.keyType, key)
             return { key, ...(r.errorCode === ErrorCode.NONE ? node : noNode), ...r }
           }),
         }
       }
-      const r = lookup(broker, ctx.apiVersion >= 1 ? req.keyType : GROUP)
+      const r = lookup(ctx, ctx.apiVersion >= 1 ? req.keyType : GROUP, req.key)
       return { throttleTimeMs: 0, ...(r.errorCode === ErrorCode.NONE ? node : noNode), ...r }
     },
   },

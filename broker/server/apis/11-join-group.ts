@@ -1,4 +1,5 @@
 // JoinGroup (key 11), v0-v9. The answer is held until the rebalance completes (a long poll).
+// Needs READ on the group (GROUP_AUTHORIZATION_FAILED), as do SyncGroup, Heartbeat and LeaveGroup.
 // v1: rebalance timeout (v0 uses the session timeout). v2: throttle time. v3: same as v2.
 // v4: a first join without a member id gets MEMBER_ID_REQUIRED with the id to rejoin with.
 // v5: group.instance.id (static membership). v6: flexible. v7: protocol type in the response, protocol
@@ -9,6 +10,9 @@ import {
   type JoinGroupResponseInput,
 } from '../../protocol/generated/join-group-response.ts'
 import { api } from '../registry.ts'
+import { ErrorCode } from '../../protocol/errors.ts'
+import { authzOf } from '../../security/acl-admin.ts'
+import { AclOperation } from '../../security/acl-authorizer.ts'
 
 export default api(
   11,
@@ -18,6 +22,19 @@ export default api(
     encode: encodeJoinGroupResponse,
     handle: async (req, ctx): Promise<JoinGroupResponseInput> => {
       const v = ctx.apiVersion
+      if (!authzOf(ctx).group(req.groupId, AclOperation.READ)) {
+        return {
+          throttleTimeMs: 0,
+          errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED,
+          generationId: -1,
+          protocolType: null,
+          protocolName: v >= 7 ? null : '',
+          leader: '',
+          skipAssignment: false,
+          memberId: req.memberId,
+          members: [],
+        }
+      }
       const res = await ctx.broker.groups.joinGroup({
         groupId: req.groupId,
         memberId: req.memberId,

@@ -7,6 +7,8 @@ import {
   type ListGroupsResponseInput,
 } from '../../protocol/generated/list-groups-response.ts'
 import { api } from '../registry.ts'
+import { authzOf } from '../../security/acl-admin.ts'
+import { AclOperation } from '../../security/acl-authorizer.ts'
 
 export default api(
   16,
@@ -17,7 +19,12 @@ export default api(
     handle: (req, ctx): ListGroupsResponseInput => {
       const v = ctx.apiVersion
       const res = ctx.broker.groups.listGroups(v >= 4 ? req.statesFilter : [], v >= 5 ? req.typesFilter : [])
-      return { throttleTimeMs: 0, errorCode: res.errorCode, groups: res.groups }
+      // Without DESCRIBE on the cluster, only the groups the principal may describe are listed.
+      const authz = authzOf(ctx)
+      const groups = authz.cluster(AclOperation.DESCRIBE)
+        ? res.groups
+        : res.groups.filter((g) => authz.group(g.groupId, AclOperation.DESCRIBE))
+      return { throttleTimeMs: 0, errorCode: res.errorCode, groups }
     },
   },
 )

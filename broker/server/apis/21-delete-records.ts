@@ -2,6 +2,7 @@
 // v1: same as v0. v2: flexible versions.
 // Moves each partition's log start offset to the requested offset (-1: the high watermark) and deletes the
 // segments wholly below it; answers the new low watermark. Beyond the high watermark: OFFSET_OUT_OF_RANGE.
+// Needs DELETE on the topic (TOPIC_AUTHORIZATION_FAILED per partition).
 // Offsets below the current log start leave it where it is (Kafka answers the current low watermark).
 import { ErrorCode } from '../../protocol/errors.ts'
 import { decodeDeleteRecordsRequest } from '../../protocol/generated/delete-records-request.ts'
@@ -11,6 +12,8 @@ import {
 } from '../../protocol/generated/delete-records-response.ts'
 import { StorageError } from '../../storage/errors.ts'
 import { api } from '../registry.ts'
+import { authzOf } from '../../security/acl-admin.ts'
+import { AclOperation } from '../../security/acl-authorizer.ts'
 
 export default api(
   21,
@@ -25,6 +28,13 @@ export default api(
           name: t.name,
           partitions: await Promise.all(
             t.partitions.map(async (p) => {
+              if (!authzOf(ctx).topic(t.name, AclOperation.DELETE)) {
+                return {
+                  partitionIndex: p.partitionIndex,
+                  lowWatermark: -1n,
+                  errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED,
+                }
+              }
               const known = broker.metadata.image.topicsByName.get(t.name)?.partitions[p.partitionIndex]
               const log = known === undefined ? undefined : broker.logs.getLog(t.name, p.partitionIndex)
               if (log === undefined) {

@@ -5,6 +5,8 @@
 // Idempotent producers (no transactional id) always get a new producer id at epoch 0; ids come from
 // blocks reserved durably, so they stay unique across restarts. Transactional ids go to the transaction
 // coordinator (broker/txn/): epoch bump, zombie fencing, transaction.max.timeout.ms.
+// Authorization: WRITE on the transactional id (TRANSACTIONAL_ID_AUTHORIZATION_FAILED); an idempotent
+// producer needs IDEMPOTENT_WRITE on the cluster or WRITE on some topic (CLUSTER_AUTHORIZATION_FAILED).
 import { ErrorCode } from '../../protocol/errors.ts'
 import { decodeInitProducerIdRequest } from '../../protocol/generated/init-producer-id-request.ts'
 import {
@@ -13,6 +15,8 @@ import {
 } from '../../protocol/generated/init-producer-id-response.ts'
 import { forVersion } from '../../txn/errors.ts'
 import { api } from '../registry.ts'
+import { authzOf } from '../../security/acl-admin.ts'
+import { AclOperation, ResourceType } from '../../security/acl-authorizer.ts'
 
 export default api(
   22,
@@ -21,13 +25,17 @@ export default api(
     decode: decodeInitProducerIdRequest,
     encode: encodeInitProducerIdResponse,
     handle: async (req, ctx): Promise<InitProducerIdResponseInput> => {
+      const fail = (errorCode: number): InitProducerIdResponseInput => ({
+        throttleTimeMs: 0,
+        errorCode,
+        producerId: -1n,
+        producerEpoch: -1,
+      })
+      const authz = authzOf(ctx)
       if (req.transactionalId !== null) {
-        const fail = (errorCode: number): InitProducerIdResponseInput => ({
-          throttleTimeMs: 0,
-          errorCode,
-          producerId: -1n,
-          producerEpoch: -1,
-        })
+        if (!authz.transactionalId(req.transactionalId, AclOperation.WRITE)) {
+          return fail(ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED)
+        }
         if (!ctx.broker.txn.loaded) return fail(ErrorCode.COORDINATOR_LOAD_IN_PROGRESS)
         try {
           const r = await ctx.broker.txn.initProducerId(
@@ -41,6 +49,13 @@ export default api(
           ctx.log.warn({ err: (err as Error).message }, 'InitProducerId failed')
           return fail(ErrorCode.COORDINATOR_NOT_AVAILABLE)
         }
+      }
+      // KIP-679: IDEMPOTENT_WRITE on the cluster, or WRITE on at least one topic.
+      if (
+        !authz.cluster(AclOperation.IDEMPOTENT_WRITE) &&
+        !authz.anyOfType(ResourceType.TOPIC, AclOperation.WRITE)
+      ) {
+        return fail(ErrorCode.CLUSTER_AUTHORIZATION_FAILED)
       }
       const producerId = await ctx.broker.dataPath.producerIds.allocate()
       return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, producerId, producerEpoch: 0 }

@@ -1,6 +1,7 @@
 // OffsetForLeaderEpoch (key 23), v0-v4.
 // v1: the leader epoch of the end offset in the response. v2: currentLeaderEpoch in the request (fencing),
 // throttleTimeMs. v3: replicaId (consumers send -1). v4: flexible versions.
+// Needs DESCRIBE on the topic (TOPIC_AUTHORIZATION_FAILED per partition).
 // A single broker leads every partition in one epoch (the partition's leader epoch in the metadata image),
 // and appends stamp that epoch into each batch. So: the current epoch ends at the log end offset; a later
 // epoch is unknown (-1, -1); an earlier one ends where the current one starts, at the log start here.
@@ -11,6 +12,8 @@ import {
   type OffsetForLeaderEpochResponseInput,
 } from '../../protocol/generated/offset-for-leader-epoch-response.ts'
 import { api } from '../registry.ts'
+import { authzOf } from '../../security/acl-admin.ts'
+import { AclOperation } from '../../security/acl-authorizer.ts'
 
 export default api(
   23,
@@ -20,6 +23,7 @@ export default api(
     encode: encodeOffsetForLeaderEpochResponse,
     handle: (req, ctx): OffsetForLeaderEpochResponseInput => {
       const { broker } = ctx
+      const authz = authzOf(ctx)
       return {
         throttleTimeMs: 0,
         topics: req.topics.map((t) => ({
@@ -28,6 +32,9 @@ export default api(
             const state = broker.metadata.image.topicsByName.get(t.topic)?.partitions[p.partition]
             const log = state === undefined ? undefined : broker.logs.getLog(t.topic, p.partition)
             const base = { partition: p.partition, leaderEpoch: -1, endOffset: -1n }
+            if (!authz.topic(t.topic, AclOperation.DESCRIBE)) {
+              return { ...base, errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED }
+            }
             if (state === undefined || log === undefined) {
               return { ...base, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION }
             }

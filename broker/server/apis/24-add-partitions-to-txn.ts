@@ -3,7 +3,8 @@
 // get INVALID_PRODUCER_EPOCH). v3: flexible versions. v4: batched form (KIP-890): several transactional
 // ids per request, results per transaction, a top-level error code and verifyOnly (answers whether the
 // partitions are already in the transaction, without adding them). v5: same as v4 (KIP-890 part 2 clients).
-// An unknown partition fails with UNKNOWN_TOPIC_OR_PARTITION and the others with OPERATION_NOT_ATTEMPTED.
+// Authorization as in Kafka: WRITE on the transactional id, WRITE on each topic (before v4), CLUSTER_ACTION
+// for the batched form. An unknown partition fails with UNKNOWN_TOPIC_OR_PARTITION and the others with OPERATION_NOT_ATTEMPTED.
 import { ErrorCode } from '../../protocol/errors.ts'
 import { decodeAddPartitionsToTxnRequest } from '../../protocol/generated/add-partitions-to-txn-request.ts'
 import {
@@ -13,6 +14,8 @@ import {
 import type { PartitionResults, TxnPartitionRequest } from '../../txn/coordinator.ts'
 import { forVersion } from '../../txn/errors.ts'
 import { api, type RequestContext } from '../registry.ts'
+import { authzOf } from '../../security/acl-admin.ts'
+import { AclOperation } from '../../security/acl-authorizer.ts'
 
 async function addOne(
   ctx: RequestContext,
@@ -24,6 +27,26 @@ async function addOne(
       name: t.name,
       results: t.partitions.map((p) => ({ partitionIndex: p, errorCode: code })),
     }))
+  const authz = authzOf(ctx)
+  if (!authz.transactionalId(req.transactionalId, AclOperation.WRITE)) {
+    return all(ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED)
+  }
+  // Client versions (before v4) need WRITE on every topic; one refusal fails the whole request, the
+  // partitions that passed answering OPERATION_NOT_ATTEMPTED (unknown ones UNKNOWN_TOPIC_OR_PARTITION).
+  if (ctx.apiVersion < 4 && !req.topics.every((t) => authz.topic(t.name, AclOperation.WRITE))) {
+    const image = ctx.broker.metadata.image
+    return req.topics.map((t) => ({
+      name: t.name,
+      results: t.partitions.map((p) => ({
+        partitionIndex: p,
+        errorCode: !authz.topic(t.name, AclOperation.WRITE)
+          ? ErrorCode.TOPIC_AUTHORIZATION_FAILED
+          : image.topicsByName.get(t.name)?.partitions[p] === undefined
+            ? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION
+            : ErrorCode.OPERATION_NOT_ATTEMPTED,
+      })),
+    }))
+  }
   if (!ctx.broker.txn.loaded) return all(ErrorCode.COORDINATOR_LOAD_IN_PROGRESS)
   try {
     const res = await ctx.broker.txn.addPartitions(req, verifyOnly)
@@ -68,6 +91,14 @@ export default api(
           false,
         )
         return { throttleTimeMs: 0, resultsByTopicV3AndBelow: topicResults(res) }
+      }
+      // The batched form is broker-to-broker (transaction verification): it needs CLUSTER_ACTION.
+      if (!authzOf(ctx).cluster(AclOperation.CLUSTER_ACTION)) {
+        return {
+          throttleTimeMs: 0,
+          errorCode: ErrorCode.CLUSTER_AUTHORIZATION_FAILED,
+          resultsByTransaction: [],
+        }
       }
       const resultsByTransaction = await Promise.all(
         req.transactions.map(async (t) => ({

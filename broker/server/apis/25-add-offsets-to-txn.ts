@@ -2,6 +2,7 @@
 // transaction, so the TxnOffsetCommit that follows is completed by the same markers. v1: same as v0.
 // v2: PRODUCER_FENCED may be returned (older versions get INVALID_PRODUCER_EPOCH). v3: flexible versions.
 // v4: TRANSACTION_ABORTABLE may be returned (never here).
+// Needs WRITE on the transactional id and READ on the group.
 import { ErrorCode } from '../../protocol/errors.ts'
 import { decodeAddOffsetsToTxnRequest } from '../../protocol/generated/add-offsets-to-txn-request.ts'
 import {
@@ -10,6 +11,8 @@ import {
 } from '../../protocol/generated/add-offsets-to-txn-response.ts'
 import { forVersion } from '../../txn/errors.ts'
 import { api } from '../registry.ts'
+import { authzOf } from '../../security/acl-admin.ts'
+import { AclOperation } from '../../security/acl-authorizer.ts'
 
 export default api(
   25,
@@ -18,6 +21,13 @@ export default api(
     decode: decodeAddOffsetsToTxnRequest,
     encode: encodeAddOffsetsToTxnResponse,
     handle: async (req, ctx): Promise<AddOffsetsToTxnResponseInput> => {
+      const authz = authzOf(ctx)
+      if (!authz.transactionalId(req.transactionalId, AclOperation.WRITE)) {
+        return { throttleTimeMs: 0, errorCode: ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED }
+      }
+      if (!authz.group(req.groupId, AclOperation.READ)) {
+        return { throttleTimeMs: 0, errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED }
+      }
       if (!ctx.broker.txn.loaded)
         return { throttleTimeMs: 0, errorCode: ErrorCode.COORDINATOR_LOAD_IN_PROGRESS }
       try {

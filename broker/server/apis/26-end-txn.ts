@@ -5,12 +5,14 @@
 // v4: TRANSACTION_ABORTABLE may be returned (never here). v5: producerId/producerEpoch in the response
 // (KIP-890 part 2; this coordinator does not bump the epoch per transaction, so they are the current ones).
 // An EndTxn whose producer id or epoch is not the current one, or that does not match the transaction's
-// state (a delayed request of an older transaction), changes nothing.
+// state (a delayed request of an older transaction), changes nothing. Needs WRITE on the transactional id.
 import { ErrorCode } from '../../protocol/errors.ts'
 import { decodeEndTxnRequest } from '../../protocol/generated/end-txn-request.ts'
 import { encodeEndTxnResponse, type EndTxnResponseInput } from '../../protocol/generated/end-txn-response.ts'
 import { forVersion } from '../../txn/errors.ts'
 import { api } from '../registry.ts'
+import { authzOf } from '../../security/acl-admin.ts'
+import { AclOperation } from '../../security/acl-authorizer.ts'
 
 export default api(
   26,
@@ -25,6 +27,9 @@ export default api(
         producerId: errorCode === ErrorCode.NONE ? req.producerId : -1n,
         producerEpoch: errorCode === ErrorCode.NONE ? req.producerEpoch : -1,
       })
+      if (!authzOf(ctx).transactionalId(req.transactionalId, AclOperation.WRITE)) {
+        return answer(ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED)
+      }
       if (!ctx.broker.txn.loaded) return answer(ErrorCode.COORDINATOR_LOAD_IN_PROGRESS)
       try {
         const code = await ctx.broker.txn.endTxn(

@@ -5,6 +5,7 @@
 // v1: same as v0. v2: committedLeaderEpoch. v3: generationId, memberId, groupInstanceId (KIP-447);
 // PRODUCER_FENCED may be returned (older versions get INVALID_PRODUCER_EPOCH). v3: flexible versions.
 // v4: TRANSACTION_ABORTABLE may be returned (never here).
+// Needs WRITE on the transactional id, READ on the group and READ on each topic.
 import { ErrorCode } from '../../protocol/errors.ts'
 import { decodeTxnOffsetCommitRequest } from '../../protocol/generated/txn-offset-commit-request.ts'
 import {
@@ -13,6 +14,8 @@ import {
 } from '../../protocol/generated/txn-offset-commit-response.ts'
 import { forVersion } from '../../txn/errors.ts'
 import { api } from '../registry.ts'
+import { authzOf } from '../../security/acl-admin.ts'
+import { AclOperation } from '../../security/acl-authorizer.ts'
 
 export default api(
   28,
@@ -29,27 +32,44 @@ export default api(
         })),
       })
       const { txn, groups } = ctx.broker
+      const authz = authzOf(ctx)
+      if (!authz.transactionalId(req.transactionalId, AclOperation.WRITE)) {
+        return all(ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED)
+      }
+      if (!authz.group(req.groupId, AclOperation.READ)) return all(ErrorCode.GROUP_AUTHORIZATION_FAILED)
       if (!txn.loaded) return all(ErrorCode.COORDINATOR_LOAD_IN_PROGRESS)
       const check = txn.checkOffsetCommit(req.transactionalId, req.producerId, req.producerEpoch, req.groupId)
       if (check !== ErrorCode.NONE) return all(forVersion(check, ctx.apiVersion, 3))
-      const topics = await groups.txnCommitOffsets({
+      // Topics without READ answer TOPIC_AUTHORIZATION_FAILED; the others are committed.
+      const readable = (name: string): boolean => authz.topic(name, AclOperation.READ)
+      const committed = await groups.txnCommitOffsets({
         groupId: req.groupId,
         producerId: req.producerId,
         producerEpoch: req.producerEpoch,
         generationId: ctx.apiVersion >= 3 ? req.generationId : -1,
         memberId: ctx.apiVersion >= 3 ? req.memberId : '',
         groupInstanceId: ctx.apiVersion >= 3 ? req.groupInstanceId : null,
-        topics: req.topics.map((t) => ({
-          name: t.name,
-          partitions: t.partitions.map((p) => ({
-            partitionIndex: p.partitionIndex,
-            offset: p.committedOffset,
-            leaderEpoch: p.committedLeaderEpoch,
-            metadata: p.committedMetadata,
+        topics: req.topics
+          .filter((t) => readable(t.name))
+          .map((t) => ({
+            name: t.name,
+            partitions: t.partitions.map((p) => ({
+              partitionIndex: p.partitionIndex,
+              offset: p.committedOffset,
+              leaderEpoch: p.committedLeaderEpoch,
+              metadata: p.committedMetadata,
+            })),
           })),
-        })),
       })
-      return { throttleTimeMs: 0, topics }
+      if (authz.all) return { throttleTimeMs: 0, topics: committed }
+      const byName = new Map(committed.map((t) => [t.name, t]))
+      const denied = all(ErrorCode.TOPIC_AUTHORIZATION_FAILED).topics ?? []
+      return {
+        throttleTimeMs: 0,
+        topics: req.topics.map((t, i) =>
+          readable(t.name) ? (byName.get(t.name) ?? { name: t.name, partitions: [] }) : denied[i]!,
+        ),
+      }
     },
   },
 )

@@ -3,7 +3,8 @@
 // v2: same as v1. v3: includeDocumentation; configType and documentation in the response. v4: flexible.
 // Topic resources list every topic config with its effective value and source; the broker resource
 // (its node id) lists the broker configs, read-only unless Kafka can change them dynamically; the
-// empty broker name lists the cluster-wide dynamic defaults.
+// empty broker name lists the cluster-wide dynamic defaults. Needs DESCRIBE_CONFIGS on the topic (or the
+// cluster for broker resources).
 import { decodeDescribeConfigsRequest } from '../../protocol/generated/describe-configs-request.ts'
 import {
   encodeDescribeConfigsResponse,
@@ -11,6 +12,9 @@ import {
 } from '../../protocol/generated/describe-configs-response.ts'
 import { describeResource } from '../config-resources.ts'
 import { api } from '../registry.ts'
+import { ErrorCode } from '../../protocol/errors.ts'
+import { configResourceError } from '../../security/acl-admin.ts'
+import { AclOperation } from '../../security/acl-authorizer.ts'
 
 export default api(
   32,
@@ -20,18 +24,30 @@ export default api(
     encode: encodeDescribeConfigsResponse,
     handle: (req, ctx): DescribeConfigsResponseInput => ({
       throttleTimeMs: 0,
-      results: req.resources.map((r) => ({
-        resourceType: r.resourceType,
-        resourceName: r.resourceName,
-        ...describeResource(
-          ctx.broker,
-          r.resourceType,
-          r.resourceName,
-          r.configurationKeys,
-          req.includeSynonyms,
-          req.includeDocumentation,
-        ),
-      })),
+      results: req.resources.map((r) => {
+        const denied = configResourceError(ctx, r.resourceType, r.resourceName, AclOperation.DESCRIBE_CONFIGS)
+        if (denied !== ErrorCode.NONE) {
+          return {
+            resourceType: r.resourceType,
+            resourceName: r.resourceName,
+            errorCode: denied,
+            errorMessage: null,
+            configs: [],
+          }
+        }
+        return {
+          resourceType: r.resourceType,
+          resourceName: r.resourceName,
+          ...describeResource(
+            ctx.broker,
+            r.resourceType,
+            r.resourceName,
+            r.configurationKeys,
+            req.includeSynonyms,
+            req.includeDocumentation,
+          ),
+        }
+      }),
     }),
   },
 )

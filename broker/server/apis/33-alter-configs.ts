@@ -1,6 +1,7 @@
 // AlterConfigs (key 33), v0-v2: the legacy, replace-everything form (the given configs become the
 // resource's whole override set). v1: same as v0. v2: flexible.
 // Unknown names and invalid values answer INVALID_CONFIG with a message; validateOnly changes nothing.
+// Needs ALTER_CONFIGS on the topic (or the cluster for broker resources).
 import { decodeAlterConfigsRequest } from '../../protocol/generated/alter-configs-request.ts'
 import {
   encodeAlterConfigsResponse,
@@ -8,6 +9,9 @@ import {
 } from '../../protocol/generated/alter-configs-response.ts'
 import { AlterOp, alterResource } from '../config-resources.ts'
 import { api } from '../registry.ts'
+import { ErrorCode } from '../../protocol/errors.ts'
+import { configResourceError } from '../../security/acl-admin.ts'
+import { AclOperation } from '../../security/acl-authorizer.ts'
 
 export default api(
   33,
@@ -18,6 +22,16 @@ export default api(
     handle: async (req, ctx): Promise<AlterConfigsResponseInput> => {
       const responses: NonNullable<AlterConfigsResponseInput['responses']>[number][] = []
       for (const r of req.resources) {
+        const denied = configResourceError(ctx, r.resourceType, r.resourceName, AclOperation.ALTER_CONFIGS)
+        if (denied !== ErrorCode.NONE) {
+          responses.push({
+            resourceType: r.resourceType,
+            resourceName: r.resourceName,
+            errorCode: denied,
+            errorMessage: null,
+          })
+          continue
+        }
         const res = await alterResource(
           ctx.broker,
           r.resourceType,

@@ -9,6 +9,8 @@ import {
   type DescribeLogDirsResponseInput,
 } from '../../protocol/generated/describe-log-dirs-response.ts'
 import { api } from '../registry.ts'
+import { authzOf } from '../../security/acl-admin.ts'
+import { AclOperation } from '../../security/acl-authorizer.ts'
 
 interface PartitionOut {
   partitionIndex: number
@@ -25,6 +27,10 @@ export default api(
     encode: encodeDescribeLogDirsResponse,
     handle: async (req, ctx): Promise<DescribeLogDirsResponseInput> => {
       const { broker } = ctx
+      // DESCRIBE on the cluster; without it the answer is empty (with the error code from v3).
+      if (!authzOf(ctx).cluster(AclOperation.DESCRIBE)) {
+        return { throttleTimeMs: 0, errorCode: ErrorCode.CLUSTER_AUTHORIZATION_FAILED, results: [] }
+      }
       const byTopic = new Map<string, PartitionOut[]>()
       const want =
         req.topics === null ? null : new Map(req.topics.map((t) => [t.topic, new Set(t.partitions)] as const))

@@ -1,6 +1,7 @@
 // IncrementalAlterConfigs (key 44), v0-v1. v1: flexible.
 // Operations per config: SET (0), DELETE (1, back to the default), APPEND (2) and SUBTRACT (3) for list
 // configs such as cleanup.policy. Unknown names and invalid values answer INVALID_CONFIG.
+// Needs ALTER_CONFIGS on the topic (or the cluster for broker resources).
 import { decodeIncrementalAlterConfigsRequest } from '../../protocol/generated/incremental-alter-configs-request.ts'
 import {
   encodeIncrementalAlterConfigsResponse,
@@ -8,6 +9,9 @@ import {
 } from '../../protocol/generated/incremental-alter-configs-response.ts'
 import { alterResource } from '../config-resources.ts'
 import { api } from '../registry.ts'
+import { ErrorCode } from '../../protocol/errors.ts'
+import { configResourceError } from '../../security/acl-admin.ts'
+import { AclOperation } from '../../security/acl-authorizer.ts'
 
 export default api(
   44,
@@ -18,6 +22,16 @@ export default api(
     handle: async (req, ctx): Promise<IncrementalAlterConfigsResponseInput> => {
       const responses: NonNullable<IncrementalAlterConfigsResponseInput['responses']>[number][] = []
       for (const r of req.resources) {
+        const denied = configResourceError(ctx, r.resourceType, r.resourceName, AclOperation.ALTER_CONFIGS)
+        if (denied !== ErrorCode.NONE) {
+          responses.push({
+            resourceType: r.resourceType,
+            resourceName: r.resourceName,
+            errorCode: denied,
+            errorMessage: null,
+          })
+          continue
+        }
         const res = await alterResource(
           ctx.broker,
           r.resourceType,

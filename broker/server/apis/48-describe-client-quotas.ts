@@ -1,6 +1,6 @@
 // DescribeClientQuotas (key 48), v0-v1. v1: flexible.
 // Lists the stored quota entities matching the filter (KIP-546 rules in ../../quotas/client-quotas.ts);
-// a bad filter answers INVALID_REQUEST with no entries.
+// a bad filter answers INVALID_REQUEST with no entries. Needs DESCRIBE_CONFIGS on the cluster.
 import { decodeDescribeClientQuotasRequest } from '../../protocol/generated/describe-client-quotas-request.ts'
 import {
   encodeDescribeClientQuotasResponse,
@@ -9,6 +9,8 @@ import {
 import { ErrorCode } from '../../protocol/errors.ts'
 import { describeQuotas, QuotaError } from '../../quotas/client-quotas.ts'
 import { api } from '../registry.ts'
+import { authzOf } from '../../security/acl-admin.ts'
+import { AclOperation } from '../../security/acl-authorizer.ts'
 
 export default api(
   48,
@@ -17,6 +19,14 @@ export default api(
     decode: decodeDescribeClientQuotasRequest,
     encode: encodeDescribeClientQuotasResponse,
     handle: (req, ctx): DescribeClientQuotasResponseInput => {
+      if (!authzOf(ctx).cluster(AclOperation.DESCRIBE_CONFIGS)) {
+        return {
+          throttleTimeMs: 0,
+          errorCode: ErrorCode.CLUSTER_AUTHORIZATION_FAILED,
+          errorMessage: null,
+          entries: null,
+        }
+      }
       try {
         const found = describeQuotas(ctx.broker.metadata.image, req.components, req.strict)
         return {

@@ -1,6 +1,7 @@
 // DescribeCluster (key 60), v0-v1 (flexible from v0).
 // v1: endpointType in the request (1 = brokers, 2 = controllers; a broker answers only for brokers) and
-// the response. This single-node cluster is its own controller.
+// the response. This single-node cluster is its own controller. No authorization is needed; the cluster's
+// authorized operations, when asked for, are 0 without DESCRIBE on it (as in Kafka).
 import { ErrorCode } from '../../protocol/errors.ts'
 import { decodeDescribeClusterRequest } from '../../protocol/generated/describe-cluster-request.ts'
 import {
@@ -8,6 +9,7 @@ import {
   type DescribeClusterResponseInput,
 } from '../../protocol/generated/describe-cluster-response.ts'
 import { api } from '../registry.ts'
+import { clusterOperations } from '../../security/acl-admin.ts'
 
 const BROKERS_ENDPOINT = 1
 
@@ -34,9 +36,10 @@ export default api(
         endpointType: BROKERS_ENDPOINT,
         clusterId: broker.clusterId,
         controllerId: broker.nodeId,
-        brokers: [
-          { brokerId: broker.nodeId, ...ctx.conn.listener.advertised, rack: null },
-        ],
+        brokers: [{ brokerId: broker.nodeId, ...ctx.conn.listener.advertised, rack: null }],
+        clusterAuthorizedOperations: req.includeClusterAuthorizedOperations
+          ? clusterOperations(ctx)
+          : undefined,
       }
     },
   },

@@ -1,6 +1,7 @@
 // DescribeProducers (key 61), v0 (flexible). The active producers of each partition from its producer
 // state (loaded on first use): epoch, last sequence and timestamp, coordinator epoch and the first offset
 // of the producer's open transaction (-1 when none). Unknown partitions answer UNKNOWN_TOPIC_OR_PARTITION.
+// Needs READ on the topic (TOPIC_AUTHORIZATION_FAILED per partition).
 import { ErrorCode } from '../../protocol/errors.ts'
 import { decodeDescribeProducersRequest } from '../../protocol/generated/describe-producers-request.ts'
 import {
@@ -11,6 +12,8 @@ import {
 import { StorageError } from '../../storage/errors.ts'
 import { producersOf } from '../data-path.ts'
 import { api, type RequestContext } from '../registry.ts'
+import { authzOf } from '../../security/acl-admin.ts'
+import { AclOperation } from '../../security/acl-authorizer.ts'
 
 async function describePartition(
   ctx: RequestContext,
@@ -18,6 +21,14 @@ async function describePartition(
   partitionIndex: number,
 ): Promise<DescribeProducersResponsePartitionResponseInput> {
   const { broker } = ctx
+  if (!authzOf(ctx).topic(topic, AclOperation.READ)) {
+    return {
+      partitionIndex,
+      errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED,
+      errorMessage: null,
+      activeProducers: [],
+    }
+  }
   const exists = broker.metadata.image.topicsByName.get(topic)?.partitions[partitionIndex] !== undefined
   const log = exists ? broker.logs.getLog(topic, partitionIndex) : undefined
   if (log === undefined) {

@@ -1,6 +1,7 @@
 // DescribeTransactions (key 65), v0 (flexible). The coordinator's view of each transactional id: state
 // (Kafka's names: Empty, Ongoing, PrepareCommit, ...), timeout, start time, producer id and epoch, and the
-// partitions of the open transaction. Unknown ids answer TRANSACTIONAL_ID_NOT_FOUND.
+// partitions of the open transaction. Unknown ids answer TRANSACTIONAL_ID_NOT_FOUND. Each id needs
+// DESCRIBE (TRANSACTIONAL_ID_AUTHORIZATION_FAILED); topics the principal may not describe are left out.
 import { ErrorCode } from '../../protocol/errors.ts'
 import { decodeDescribeTransactionsRequest } from '../../protocol/generated/describe-transactions-request.ts'
 import {
@@ -9,6 +10,8 @@ import {
 } from '../../protocol/generated/describe-transactions-response.ts'
 import { partitionList } from '../../txn/txn-metadata.ts'
 import { api } from '../registry.ts'
+import { authzOf } from '../../security/acl-admin.ts'
+import { AclOperation } from '../../security/acl-authorizer.ts'
 
 export default api(
   65,
@@ -18,9 +21,22 @@ export default api(
     encode: encodeDescribeTransactionsResponse,
     handle: (req, ctx): DescribeTransactionsResponseInput => {
       const { txn } = ctx.broker
+      const authz = authzOf(ctx)
       return {
         throttleTimeMs: 0,
         transactionStates: req.transactionalIds.map((transactionalId) => {
+          if (!authz.transactionalId(transactionalId, AclOperation.DESCRIBE)) {
+            return {
+              transactionalId,
+              errorCode: ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED,
+              transactionState: '',
+              transactionTimeoutMs: 0,
+              transactionStartTimeMs: -1n,
+              producerId: -1n,
+              producerEpoch: -1,
+              topics: [],
+            }
+          }
           const meta = txn.loaded ? txn.get(transactionalId) : undefined
           if (meta === undefined) {
             return {
@@ -44,7 +60,9 @@ export default api(
             transactionStartTimeMs: BigInt(meta.txnStartMs),
             producerId: meta.producerId,
             producerEpoch: meta.producerEpoch,
-            topics: partitionList(meta),
+            topics: authz.all
+              ? partitionList(meta)
+              : partitionList(meta).filter((t) => authz.topic(t.topic, AclOperation.DESCRIBE)),
           }
         }),
       }

@@ -9,6 +9,8 @@ import {
 } from '../../protocol/generated/describe-topic-partitions-response.ts'
 import { ZERO_UUID, isInternalTopic } from '../../metadata/topic-rules.ts'
 import { api } from '../registry.ts'
+import { authzOf } from '../../security/acl-admin.ts'
+import { AclOperation } from '../../security/acl-authorizer.ts'
 
 type TopicOut = NonNullable<DescribeTopicPartitionsResponseInput['topics']>[number]
 const MAX_LIMIT = 2000
@@ -21,8 +23,14 @@ export default api(
     encode: encodeDescribeTopicPartitionsResponse,
     handle: (req, ctx): DescribeTopicPartitionsResponseInput => {
       const image = ctx.broker.metadata.image
+      const authz = authzOf(ctx)
+      const describable = (name: string): boolean => authz.topic(name, AclOperation.DESCRIBE)
+      // Listing all topics leaves out those the principal may not describe; named ones answer
+      // TOPIC_AUTHORIZATION_FAILED.
       const names = (
-        req.topics.length === 0 ? [...image.topicsByName.keys()] : req.topics.map((t) => t.name)
+        req.topics.length === 0
+          ? [...image.topicsByName.keys()].filter(describable)
+          : req.topics.map((t) => t.name)
       ).sort()
       const limit = Math.max(1, Math.min(req.responsePartitionLimit, MAX_LIMIT))
       const cursor = req.cursor
@@ -31,6 +39,15 @@ export default api(
       let nextCursor: DescribeTopicPartitionsResponseInput['nextCursor'] = null
       for (const name of names) {
         if (cursor && name < cursor.topicName) continue
+        if (!describable(name)) {
+          topics.push({
+            errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED,
+            name,
+            topicId: ZERO_UUID,
+            partitions: [],
+          })
+          continue
+        }
         const t = image.topicsByName.get(name)
         if (!t) {
           topics.push({
