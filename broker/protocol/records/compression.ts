@@ -8,22 +8,39 @@
 // one raw snappy block; both clients read both, so we accept both and write the xerial framing.
 // LZ4: Kafka uses the LZ4 frame format with independent blocks (librdkafka and the Java client both
 // set the block-independence flag); lz4-napi's frame encoder does the same with 64 KiB blocks.
+import { createRequire } from 'node:module'
 import { promisify } from 'node:util'
-import zlib from 'node:zlib'
-import { compressFrame, compressFrameSync, decompressFrame, decompressFrameSync } from 'lz4-napi'
-import {
-  compress as snappyCompress,
-  compressSync as snappyCompressSync,
-  uncompress as snappyUncompress,
-  uncompressSync as snappyUncompressSync,
-} from 'snappy'
+import type * as Lz4 from 'lz4-napi'
+import type * as Snappy from 'snappy'
 import type { CompressionName } from './batch-header.ts'
 import { corruptMessage, DecompressionLimitError, RecordBatchError } from './errors.ts'
 
-const gzipAsync = promisify(zlib.gzip)
-const gunzipAsync = promisify(zlib.gunzip)
-const zstdCompressAsync = promisify(zlib.zstdCompress)
-const zstdDecompressAsync = promisify(zlib.zstdDecompress)
+// The codecs load on first use: most brokers never see a compressed batch, and loading zlib and the two
+// native packages costs ~15 ms of every start (the start-up target is 3x a bare Node start).
+const require = createRequire(import.meta.url)
+let zlibLib: typeof import('node:zlib') | undefined
+let snappyLib: typeof Snappy | undefined
+let lz4Lib: typeof Lz4 | undefined
+const zlib = (): typeof import('node:zlib') =>
+  (zlibLib ??= require('node:zlib') as typeof import('node:zlib'))
+const snappy = (): typeof Snappy => (snappyLib ??= require('snappy') as typeof Snappy)
+const lz4 = (): typeof Lz4 => (lz4Lib ??= require('lz4-napi') as typeof Lz4)
+
+let zlibAsync:
+  | {
+      gzip: (data: Buffer) => Promise<Buffer>
+      gunzip: (data: Buffer, opts: { maxOutputLength: number }) => Promise<Buffer>
+      zstdCompress: (data: Buffer) => Promise<Buffer>
+      zstdDecompress: (data: Buffer, opts: { maxOutputLength: number }) => Promise<Buffer>
+    }
+  | undefined
+const zlibP = (): NonNullable<typeof zlibAsync> =>
+  (zlibAsync ??= {
+    gzip: promisify(zlib().gzip),
+    gunzip: promisify(zlib().gunzip),
+    zstdCompress: promisify(zlib().zstdCompress),
+    zstdDecompress: promisify(zlib().zstdDecompress),
+  })
 
 // Electron's V8 memory cage forbids external buffers; napi-rs snappy must copy its output there.
 const SNAPPY_OPTS = { copyOutputData: process.versions.electron !== undefined }
@@ -33,13 +50,13 @@ export async function compress(codec: CompressionName, data: Buffer): Promise<Bu
     case 'none':
       return data
     case 'gzip':
-      return gzipAsync(data)
+      return zlibP().gzip(data)
     case 'snappy':
-      return xerialFrame(await Promise.all(xerialChunks(data).map((c) => snappyCompress(c, SNAPPY_OPTS))))
+      return xerialFrame(await Promise.all(xerialChunks(data).map((c) => snappy().compress(c, SNAPPY_OPTS))))
     case 'lz4':
-      return compressFrame(data)
+      return lz4().compressFrame(data)
     case 'zstd':
-      return zstdCompressAsync(data)
+      return zlibP().zstdCompress(data)
   }
 }
 
@@ -49,13 +66,13 @@ export function compressSync(codec: CompressionName, data: Buffer): Buffer {
     case 'none':
       return data
     case 'gzip':
-      return zlib.gzipSync(data)
+      return zlib().gzipSync(data)
     case 'snappy':
-      return xerialFrame(xerialChunks(data).map((c) => snappyCompressSync(c, SNAPPY_OPTS)))
+      return xerialFrame(xerialChunks(data).map((c) => snappy().compressSync(c, SNAPPY_OPTS)))
     case 'lz4':
-      return compressFrameSync(data)
+      return lz4().compressFrameSync(data)
     case 'zstd':
-      return zlib.zstdCompressSync(data)
+      return zlib().zstdCompressSync(data)
   }
 }
 
@@ -71,12 +88,12 @@ export async function decompress(codec: CompressionName, data: Buffer, maxBytes:
         if (data.length > maxBytes) throw new DecompressionLimitError(codec, maxBytes)
         return data
       case 'gzip':
-        return await gunzipAsync(data, { maxOutputLength: maxBytes })
+        return await zlibP().gunzip(data, { maxOutputLength: maxBytes })
       case 'zstd': {
         const parts: Buffer[] = []
         let total = 0
         for (const frame of zstdFrames(data)) {
-          const part = await zstdDecompressAsync(frame, { maxOutputLength: Math.max(1, maxBytes - total) })
+          const part = await zlibP().zstdDecompress(frame, { maxOutputLength: Math.max(1, maxBytes - total) })
           parts.push(part)
           total += part.length
         }
@@ -84,12 +101,12 @@ export async function decompress(codec: CompressionName, data: Buffer, maxBytes:
       }
       case 'snappy': {
         const plan = planSnappy(data, maxBytes)
-        const parts = await Promise.all(plan.blocks.map((b) => snappyUncompress(b, SNAPPY_OPTS)))
+        const parts = await Promise.all(plan.blocks.map((b) => snappy().uncompress(b, SNAPPY_OPTS)))
         return joinSnappy(parts, plan.total)
       }
       case 'lz4':
         checkLz4Bound(data, maxBytes)
-        return checkOutput(codec, await decompressFrame(data), maxBytes)
+        return checkOutput(codec, await lz4().decompressFrame(data), maxBytes)
     }
   } catch (err) {
     throw asRecordBatchError(codec, err, maxBytes)
@@ -105,12 +122,12 @@ export function decompressSync(codec: CompressionName, data: Buffer, maxBytes: n
         if (data.length > maxBytes) throw new DecompressionLimitError(codec, maxBytes)
         return data
       case 'gzip':
-        return zlib.gunzipSync(data, { maxOutputLength: maxBytes })
+        return zlib().gunzipSync(data, { maxOutputLength: maxBytes })
       case 'zstd': {
         const parts: Buffer[] = []
         let total = 0
         for (const frame of zstdFrames(data)) {
-          const part = zlib.zstdDecompressSync(frame, { maxOutputLength: Math.max(1, maxBytes - total) })
+          const part = zlib().zstdDecompressSync(frame, { maxOutputLength: Math.max(1, maxBytes - total) })
           parts.push(part)
           total += part.length
         }
@@ -119,13 +136,13 @@ export function decompressSync(codec: CompressionName, data: Buffer, maxBytes: n
       case 'snappy': {
         const plan = planSnappy(data, maxBytes)
         return joinSnappy(
-          plan.blocks.map((b) => snappyUncompressSync(b, SNAPPY_OPTS)),
+          plan.blocks.map((b) => snappy().uncompressSync(b, SNAPPY_OPTS)),
           plan.total,
         )
       }
       case 'lz4':
         checkLz4Bound(data, maxBytes)
-        return checkOutput(codec, decompressFrameSync(data), maxBytes)
+        return checkOutput(codec, lz4().decompressFrameSync(data), maxBytes)
     }
   } catch (err) {
     throw asRecordBatchError(codec, err, maxBytes)
