@@ -1,5 +1,5 @@
 // Per-connection SASL state. Kafka names: `sasl.enabled.mechanisms`, and the PlainLoginModule users of
-// a listener under `listener.name.<listener name>.plain.sasl.jaas.config`.
+// a listener under `listener.name.<listener name>.plain.sasl.jaas.config` (both per listener).
 import type { BrokerConfig } from '../server/config.ts'
 import { listenerConfig, type SecurityProtocol } from '../server/listener-specs.ts'
 import { PlainError } from './sasl-plain.ts'
@@ -20,8 +20,9 @@ export interface SaslSession {
   raw: boolean
 }
 
-export function enabledMechanisms(config: BrokerConfig): string[] {
-  return (config.get('sasl.enabled.mechanisms') ?? '')
+/** The listener's `listener.name.<name>.sasl.enabled.mechanisms`, else `sasl.enabled.mechanisms`. */
+export function enabledMechanisms(config: BrokerConfig, listener: string): string[] {
+  return (listenerConfig(config, listener, 'sasl.enabled.mechanisms') ?? '')
     .split(',')
     .map((s) => s.trim())
     .filter((s) => s !== '')

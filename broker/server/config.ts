@@ -324,6 +324,7 @@ const INT_RE = /^-?\d+$/
 
 /** Configs a listener may override as `listener.name.<listener>.<config>` (Kafka's per-listener prefix). */
 const PER_LISTENER = [
+  'sasl.enabled.mechanisms',
   'plain.sasl.jaas.config',
   'ssl.keystore.location',
   'ssl.keystore.type',

@@ -8,6 +8,7 @@ import os from 'node:os'
 import path from 'node:path'
 import tls from 'node:tls'
 import { afterAll, describe, expect, it } from 'vitest'
+import { startBroker } from '../helpers/broker-process.ts'
 import { cli, oneLine } from './cli-process.ts'
 
 const dirs: string[] = []
@@ -116,5 +117,26 @@ describe('strata broker listener configs', () => {
     ])
     expect(advertised.code).toBe(2)
     expect(advertised.stderr).toContain('not in listeners')
+  })
+
+  it('fails cleanly when one listener cannot bind, leaving the data directory usable', async () => {
+    const dir = tmpDir()
+    const busy = net.createServer()
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve))
+    const { port } = busy.address() as net.AddressInfo
+    const res = await cli([
+      'broker',
+      '--data-dir',
+      dir,
+      '--config',
+      `listeners=PLAINTEXT://127.0.0.1:0,OTHER://127.0.0.1:${port}`,
+      '--config',
+      'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,OTHER:PLAINTEXT',
+    ])
+    busy.close()
+    expect(res.code).toBe(1)
+    expect(res.stderr).toContain('EADDRINUSE')
+    const broker = await startBroker({ dataDir: dir })
+    expect(await broker.stop()).toBe(0)
   })
 })

@@ -55,8 +55,12 @@ describe('listenerSpecs', () => {
         new BrokerConfig({
           'listener.name.client.ssl.keystore.location': '/x.pem',
           'listener.name.client.plain.sasl.jaas.config': 'x required;',
+          'listener.name.client.sasl.enabled.mechanisms': 'SCRAM-SHA-512',
         }),
     ).not.toThrow()
+    expect(() => new BrokerConfig({ 'listener.name.client.sasl.enabled.mechanisms': 'GSSAPI' })).toThrow(
+      /GSSAPI/,
+    )
     expect(() => new BrokerConfig({ 'listener.name.client.ssl.nope': 'x' })).toThrow(/unknown broker config/)
   })
 })

@@ -17,7 +17,7 @@ export default api(
     decode: decodeSaslHandshakeRequest,
     encode: encodeSaslHandshakeResponse,
     handle: (req, ctx): SaslHandshakeResponseInput => {
-      const mechanisms = enabledMechanisms(ctx.broker.config)
+      const mechanisms = enabledMechanisms(ctx.broker.config, ctx.conn.listener.name)
       const session = ctx.conn.sasl
       if (!session || session.authenticated || session.failed || session.mechanism !== null) {
         return { errorCode: ErrorCode.ILLEGAL_SASL_STATE, mechanisms }
