@@ -24,12 +24,15 @@ export default api(
     decode: decodeTxnOffsetCommitRequest,
     encode: encodeTxnOffsetCommitResponse,
     handle: async (req, ctx): Promise<TxnOffsetCommitResponseInput> => {
-      const all = (code: number): TxnOffsetCommitResponseInput => ({
+      const all = (code: number | ((topic: string) => number)): TxnOffsetCommitResponseInput => ({
         throttleTimeMs: 0,
-        topics: req.topics.map((t) => ({
-          name: t.name,
-          partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode: code })),
-        })),
+        topics: req.topics.map((t) => {
+          const errorCode = typeof code === 'number' ? code : code(t.name)
+          return {
+            name: t.name,
+            partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode })),
+          }
+        }),
       })
       const { txn, groups } = ctx.broker
       const authz = authzOf(ctx)
@@ -37,11 +40,15 @@ export default api(
         return all(ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED)
       }
       if (!authz.group(req.groupId, AclOperation.READ)) return all(ErrorCode.GROUP_AUTHORIZATION_FAILED)
-      if (!txn.loaded) return all(ErrorCode.COORDINATOR_LOAD_IN_PROGRESS)
-      const check = txn.checkOffsetCommit(req.transactionalId, req.producerId, req.producerEpoch, req.groupId)
-      if (check !== ErrorCode.NONE) return all(forVersion(check, ctx.apiVersion, 3))
-      // Topics without READ answer TOPIC_AUTHORIZATION_FAILED; the others are committed.
+      // Topics without READ answer TOPIC_AUTHORIZATION_FAILED whatever happens to the others.
       const readable = (name: string): boolean => authz.topic(name, AclOperation.READ)
+      const orDenied =
+        (code: number) =>
+        (topic: string): number =>
+          readable(topic) ? code : ErrorCode.TOPIC_AUTHORIZATION_FAILED
+      if (!txn.loaded) return all(orDenied(ErrorCode.COORDINATOR_LOAD_IN_PROGRESS))
+      const check = txn.checkOffsetCommit(req.transactionalId, req.producerId, req.producerEpoch, req.groupId)
+      if (check !== ErrorCode.NONE) return all(orDenied(forVersion(check, ctx.apiVersion, 3)))
       const committed = await groups.txnCommitOffsets({
         groupId: req.groupId,
         producerId: req.producerId,
@@ -63,11 +70,12 @@ export default api(
       })
       if (authz.all) return { throttleTimeMs: 0, topics: committed }
       const byName = new Map(committed.map((t) => [t.name, t]))
-      const denied = all(ErrorCode.TOPIC_AUTHORIZATION_FAILED).topics ?? []
+      const denied = new Map((all(ErrorCode.TOPIC_AUTHORIZATION_FAILED).topics ?? []).map((t) => [t.name, t]))
       return {
         throttleTimeMs: 0,
-        topics: req.topics.map((t, i) =>
-          readable(t.name) ? (byName.get(t.name) ?? { name: t.name, partitions: [] }) : denied[i]!,
+        topics: req.topics.map(
+          (t) =>
+            (readable(t.name) ? byName.get(t.name) : denied.get(t.name)) ?? { name: t.name, partitions: [] },
         ),
       }
     },
