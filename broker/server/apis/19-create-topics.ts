@@ -14,6 +14,8 @@ import {
 } from '../../protocol/generated/create-topics-response.ts'
 import type { BrokerState } from '../broker-state.ts'
 import { api } from '../registry.ts'
+import { authzOf } from '../../security/acl-admin.ts'
+import { AclOperation } from '../../security/acl-authorizer.ts'
 import { createTopic } from '../topic-admin.ts'
 import { TOPIC_CONFIG_NAMES, describeTopicConfig } from '../topic-configs.ts'
 
@@ -37,6 +39,7 @@ export default api(
       const counts = new Map<string, number>()
       for (const t of req.topics) counts.set(t.name, (counts.get(t.name) ?? 0) + 1)
       const validateOnly = ctx.apiVersion >= 1 && req.validateOnly
+      const authz = authzOf(ctx)
       const topics: NonNullable<CreateTopicsResponseInput['topics']>[number][] = []
       for (const t of req.topics) {
         if ((counts.get(t.name) ?? 0) > 1) {
@@ -44,6 +47,16 @@ export default api(
             name: t.name,
             errorCode: ErrorCode.INVALID_REQUEST,
             errorMessage: `Duplicate topic name ${t.name} in the request.`,
+          })
+          continue
+        }
+        // CREATE on the cluster or on the topic, as in Kafka.
+        if (!authz.cluster(AclOperation.CREATE) && !authz.topic(t.name, AclOperation.CREATE)) {
+          topics.push({
+            name: t.name,
+            errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED,
+            errorMessage: 'Authorization failed.',
+            configs: null,
           })
           continue
         }
@@ -64,6 +77,20 @@ export default api(
             errorCode: res.errorCode,
             errorMessage: res.errorMessage,
             configs: null,
+          })
+          continue
+        }
+        // The created topic's settings are shown only with DESCRIBE_CONFIGS on it.
+        if (!authz.topic(t.name, AclOperation.DESCRIBE_CONFIGS)) {
+          topics.push({
+            name: t.name,
+            topicId: res.topicId === '' ? undefined : res.topicId,
+            errorCode: ErrorCode.NONE,
+            errorMessage: null,
+            numPartitions: -1,
+            replicationFactor: -1,
+            configs: [],
+            topicConfigErrorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED,
           })
           continue
         }

@@ -1,6 +1,7 @@
 // DeleteTopics (key 20), v0-v6.
 // v1: throttleTimeMs. v2, v3: same as v1. v4: flexible. v5: per-topic error messages. v6: topics as
 // {name, topicId} so a topic can be deleted by id (name null).
+// Needs DELETE on each topic (and DESCRIBE when named by id) else TOPIC_AUTHORIZATION_FAILED.
 // delete.topic.enable=false answers TOPIC_DELETION_DISABLED; internal topics cannot be deleted.
 import { ErrorCode } from '../../protocol/errors.ts'
 import { decodeDeleteTopicsRequest } from '../../protocol/generated/delete-topics-request.ts'
@@ -10,6 +11,8 @@ import {
 } from '../../protocol/generated/delete-topics-response.ts'
 import { ZERO_UUID, isInternalTopic } from '../../metadata/topic-rules.ts'
 import { api } from '../registry.ts'
+import { authzOf } from '../../security/acl-admin.ts'
+import { AclOperation } from '../../security/acl-authorizer.ts'
 import { deleteTopic, findTopic } from '../topic-admin.ts'
 
 type Result = NonNullable<DeleteTopicsResponseInput['responses']>[number]
@@ -27,9 +30,24 @@ export default api(
           ? req.topics.map((t) => ({ name: t.name, topicId: t.topicId }))
           : req.topicNames.map((name) => ({ name, topicId: ZERO_UUID }))
       const responses: Result[] = []
+      const authz = authzOf(ctx)
+      const denied = {
+        errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED,
+        errorMessage: 'Authorization failed.',
+      }
       for (const w of wanted) {
         const byId = w.name === null || w.name === ''
         const found = findTopic(broker, w.name, byId ? w.topicId : null)
+        const name = 'topic' in found ? found.topic.name : w.name
+        if (byId && 'topic' in found && !authz.topic(found.topic.name, AclOperation.DESCRIBE)) {
+          // The client may not know this id's topic: its name stays out of the answer.
+          responses.push({ name: null, topicId: w.topicId, ...denied })
+          continue
+        }
+        if (name !== null && name !== '' && !authz.topic(name, AclOperation.DELETE)) {
+          responses.push({ name, topicId: 'topic' in found ? found.topic.id : w.topicId, ...denied })
+          continue
+        }
         if (!('topic' in found)) {
           responses.push({ name: w.name, topicId: w.topicId, ...found })
           continue

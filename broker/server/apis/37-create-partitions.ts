@@ -8,6 +8,8 @@ import {
   type CreatePartitionsResponseInput,
 } from '../../protocol/generated/create-partitions-response.ts'
 import { api } from '../registry.ts'
+import { authzOf } from '../../security/acl-admin.ts'
+import { AclOperation } from '../../security/acl-authorizer.ts'
 import { createPartitions, findTopic } from '../topic-admin.ts'
 
 type Result = NonNullable<CreatePartitionsResponseInput['results']>[number]
@@ -28,6 +30,15 @@ export default api(
             name: t.name,
             errorCode: ErrorCode.INVALID_REQUEST,
             errorMessage: 'Duplicate topic in request.',
+          })
+          continue
+        }
+        // ALTER on the topic, checked before its existence as in Kafka.
+        if (!authzOf(ctx).topic(t.name, AclOperation.ALTER)) {
+          results.push({
+            name: t.name,
+            errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED,
+            errorMessage: 'The topic authorization is failed.',
           })
           continue
         }
