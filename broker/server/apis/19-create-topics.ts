@@ -3,6 +3,8 @@
 // and replicationFactor may be -1 (broker default). v5: flexible; the response carries the topic's
 // partitions, replication factor and effective configs (topicConfigErrorCode, tagged). v6: same as v5.
 // v7: the response carries the topic id.
+// controller_mutation_rate (KIP-599): from v6 a topic over the quota gets THROTTLING_QUOTA_EXCEEDED;
+// older versions are accepted and the client is throttled after.
 // Rules: Kafka's topic name rules, '.'/'_' collisions refused, replication factor must be 1 here (one
 // broker), configs validated with the storage engine's topic config rules. Every topic of a request is
 // handled on its own: one bad topic does not fail the others.
@@ -18,6 +20,11 @@ import { authzOf } from '../../security/acl-admin.ts'
 import { AclOperation } from '../../security/acl-authorizer.ts'
 import { createTopic } from '../topic-admin.ts'
 import { TOPIC_CONFIG_NAMES, describeTopicConfig } from '../topic-configs.ts'
+
+const THROTTLED = {
+  errorCode: ErrorCode.THROTTLING_QUOTA_EXCEEDED,
+  errorMessage: 'The throttling quota has been exceeded.',
+}
 
 type ConfigsOut = NonNullable<NonNullable<CreateTopicsResponseInput['topics']>[number]['configs']>
 
@@ -39,6 +46,7 @@ export default api(
       const counts = new Map<string, number>()
       for (const t of req.topics) counts.set(t.name, (counts.get(t.name) ?? 0) + 1)
       const validateOnly = ctx.apiVersion >= 1 && req.validateOnly
+      const mutations = broker.quotas.mutations(ctx.conn.principal, ctx.conn.clientId, ctx.apiVersion >= 6)
       const authz = authzOf(ctx)
       const topics: NonNullable<CreateTopicsResponseInput['topics']>[number][] = []
       for (const t of req.topics) {
@@ -58,6 +66,10 @@ export default api(
             errorMessage: 'Authorization failed.',
             configs: null,
           })
+          continue
+        }
+        if (!validateOnly && mutations.refused()) {
+          topics.push({ name: t.name, configs: null, ...THROTTLED })
           continue
         }
         const res = await createTopic(
@@ -80,6 +92,7 @@ export default api(
           })
           continue
         }
+        if (!validateOnly) mutations.record(res.numPartitions)
         // The created topic's settings are shown only with DESCRIBE_CONFIGS on it.
         if (!authz.topic(t.name, AclOperation.DESCRIBE_CONFIGS)) {
           topics.push({
@@ -105,7 +118,7 @@ export default api(
           configs: effectiveConfigs(broker, overrides),
         })
       }
-      return { throttleTimeMs: 0, topics }
+      return { throttleTimeMs: mutations.throttleMs, topics }
     },
   },
 )

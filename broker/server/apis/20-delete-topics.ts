@@ -3,6 +3,8 @@
 // {name, topicId} so a topic can be deleted by id (name null).
 // Needs DELETE on each topic (and DESCRIBE when named by id) else TOPIC_AUTHORIZATION_FAILED.
 // delete.topic.enable=false answers TOPIC_DELETION_DISABLED; internal topics cannot be deleted.
+// controller_mutation_rate (KIP-599) counts the deleted partitions: from v5 a topic over the quota gets
+// THROTTLING_QUOTA_EXCEEDED; older versions are accepted and the client is throttled after.
 import { ErrorCode } from '../../protocol/errors.ts'
 import { decodeDeleteTopicsRequest } from '../../protocol/generated/delete-topics-request.ts'
 import {
@@ -14,6 +16,11 @@ import { api } from '../registry.ts'
 import { authzOf } from '../../security/acl-admin.ts'
 import { AclOperation } from '../../security/acl-authorizer.ts'
 import { deleteTopic, findTopic } from '../topic-admin.ts'
+
+const THROTTLED = {
+  errorCode: ErrorCode.THROTTLING_QUOTA_EXCEEDED,
+  errorMessage: 'The throttling quota has been exceeded.',
+}
 
 type Result = NonNullable<DeleteTopicsResponseInput['responses']>[number]
 
@@ -30,11 +37,9 @@ export default api(
           ? req.topics.map((t) => ({ name: t.name, topicId: t.topicId }))
           : req.topicNames.map((name) => ({ name, topicId: ZERO_UUID }))
       const responses: Result[] = []
+      const mutations = broker.quotas.mutations(ctx.conn.principal, ctx.conn.clientId, ctx.apiVersion >= 5)
       const authz = authzOf(ctx)
-      const denied = {
-        errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED,
-        errorMessage: 'Authorization failed.',
-      }
+      const denied = { errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED, errorMessage: 'Authorization failed.' }
       for (const w of wanted) {
         const byId = w.name === null || w.name === ''
         const found = findTopic(broker, w.name, byId ? w.topicId : null)
@@ -62,10 +67,15 @@ export default api(
           })
           continue
         }
+        if (mutations.refused()) {
+          responses.push({ name: t.name, topicId: t.id, ...THROTTLED })
+          continue
+        }
+        mutations.record(t.partitions.length)
         const res = await deleteTopic(broker, t)
         responses.push({ name: t.name, topicId: t.id, ...res })
       }
-      return { throttleTimeMs: 0, responses }
+      return { throttleTimeMs: mutations.throttleMs, responses }
     },
   },
 )

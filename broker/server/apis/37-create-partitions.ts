@@ -1,6 +1,8 @@
 // CreatePartitions (key 37), v0-v3.
 // v1: same as v0. v2: flexible. v3: same as v2. Partition counts only grow: a count that is not larger
 // than the current one answers INVALID_PARTITIONS; manual assignments must name this broker only.
+// controller_mutation_rate (KIP-599) counts the added partitions: from v3 a topic over the quota gets
+// THROTTLING_QUOTA_EXCEEDED; older versions are accepted and the client is throttled after.
 import { ErrorCode } from '../../protocol/errors.ts'
 import { decodeCreatePartitionsRequest } from '../../protocol/generated/create-partitions-request.ts'
 import {
@@ -11,6 +13,11 @@ import { api } from '../registry.ts'
 import { authzOf } from '../../security/acl-admin.ts'
 import { AclOperation } from '../../security/acl-authorizer.ts'
 import { createPartitions, findTopic } from '../topic-admin.ts'
+
+const THROTTLED = {
+  errorCode: ErrorCode.THROTTLING_QUOTA_EXCEEDED,
+  errorMessage: 'The throttling quota has been exceeded.',
+}
 
 type Result = NonNullable<CreatePartitionsResponseInput['results']>[number]
 
@@ -24,6 +31,11 @@ export default api(
       const counts = new Map<string, number>()
       for (const t of req.topics) counts.set(t.name, (counts.get(t.name) ?? 0) + 1)
       const results: Result[] = []
+      const mutations = ctx.broker.quotas.mutations(
+        ctx.conn.principal,
+        ctx.conn.clientId,
+        ctx.apiVersion >= 3,
+      )
       for (const t of req.topics) {
         if ((counts.get(t.name) ?? 0) > 1) {
           results.push({
@@ -47,10 +59,16 @@ export default api(
           results.push({ name: t.name, ...found })
           continue
         }
+        if (!req.validateOnly && mutations.refused()) {
+          results.push({ name: t.name, ...THROTTLED })
+          continue
+        }
+        const before = found.topic.partitions.length
         const res = await createPartitions(ctx.broker, found.topic, t.count, t.assignments, req.validateOnly)
+        if (!req.validateOnly && res.errorCode === ErrorCode.NONE) mutations.record(t.count - before)
         results.push({ name: t.name, ...res })
       }
-      return { throttleTimeMs: 0, results }
+      return { throttleTimeMs: mutations.throttleMs, results }
     },
   },
 )
