@@ -153,6 +153,8 @@ export interface PartitionLogOptions {
   logStartOffset?: bigint
   /** False after a crash: every segment from the recovery point on is validated. */
   cleanShutdown?: boolean
+  /** The directory is known to exist (found by the LogManager's scan): open() skips creating it. */
+  existingDir?: boolean
   now?: () => number
   /** Told about recovery truncations and background failures. */
   log?: (message: string) => void
@@ -206,7 +208,12 @@ export class PartitionLog {
   /** Opens (or creates) the partition directory, finishing interrupted swaps and recovering after a crash. */
   static async open(opts: PartitionLogOptions): Promise<PartitionLog> {
     const log = new PartitionLog(opts)
-    await log.#load(opts.recoveryPoint ?? 0n, opts.logStartOffset ?? 0n, opts.cleanShutdown ?? false)
+    await log.#load(
+      opts.recoveryPoint ?? 0n,
+      opts.logStartOffset ?? 0n,
+      opts.cleanShutdown ?? false,
+      opts.existingDir ?? false,
+    )
     return log
   }
 
@@ -928,16 +935,26 @@ export class PartitionLog {
 
   // ---------------------------------------------------------------- loading and recovery
 
-  async #load(recoveryPoint: bigint, logStartOffset: bigint, cleanShutdown: boolean): Promise<void> {
-    await mkdir(this.dir, { recursive: true })
-    const names = await readdir(this.dir)
+  async #load(
+    recoveryPoint: bigint,
+    logStartOffset: bigint,
+    cleanShutdown: boolean,
+    existingDir: boolean,
+  ): Promise<void> {
+    if (!existingDir) await mkdir(this.dir, { recursive: true })
+    let names = await readdir(this.dir)
+    // The listing is read again only when the repairs below changed it (rarely: after a crash).
+    let changed = false
     // Leftovers of interrupted work: deletions finish, unfinished cleanings are dropped, swaps complete.
     for (const name of names) {
-      if (name.endsWith(DELETED_SUFFIX) || name.endsWith(CLEANED_SUFFIX) || name.endsWith('.tmp'))
+      if (name.endsWith(DELETED_SUFFIX) || name.endsWith(CLEANED_SUFFIX) || name.endsWith('.tmp')) {
         await rm(join(this.dir, name), { force: true })
+        changed = true
+      }
     }
     for (const name of names) {
       if (!name.endsWith(SWAP_SUFFIX)) continue
+      changed = true
       const inner = name.slice(0, -SWAP_SUFFIX.length)
       const base = parseSegmentFileName(inner, LOG_SUFFIX)
       if (base === null) {
@@ -950,12 +967,13 @@ export class PartitionLog {
         await rm(segmentFile(this.dir, base, suffix), { force: true })
       this.#log(`${this.topic}-${this.partition}: completed the interrupted swap of segment ${base}`)
     }
-    const bases = (await readdir(this.dir))
+    if (changed) names = await readdir(this.dir)
+    const bases = names
       .map((n) => parseSegmentFileName(n, LOG_SUFFIX))
       .filter((b): b is bigint => b !== null)
       .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
     // Orphan indexes (no .log) would confuse a later segment with the same base.
-    for (const n of await readdir(this.dir)) {
+    for (const n of names) {
       const b = parseSegmentFileName(n, INDEX_SUFFIX) ?? parseSegmentFileName(n, TIME_INDEX_SUFFIX)
       if (b !== null && !bases.includes(b)) await rm(join(this.dir, n), { force: true })
     }
