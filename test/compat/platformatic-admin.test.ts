@@ -1,5 +1,13 @@
 // @platformatic/kafka admin client against the real broker process.
-import { Admin, ConfigResourceTypes } from '@platformatic/kafka'
+import {
+  AclOperations,
+  AclPermissionTypes,
+  Admin,
+  ClientQuotaMatchTypes,
+  ConfigResourceTypes,
+  ResourcePatternTypes,
+  ResourceTypes,
+} from '@platformatic/kafka'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startBroker, type RunningBroker } from '../helpers/broker-process.ts'
 
@@ -82,5 +90,74 @@ describe('@platformatic/kafka admin', () => {
     expect(result?.logDir).toBe(broker.dataDir)
     const topic = result?.topics.find((t) => t.name === 'pk-l')
     expect(topic?.partitions.map((p) => p.partitionIndex).sort()).toEqual([0, 1])
+  })
+
+  it('creates, describes and deletes ACLs', async () => {
+    const acl = {
+      resourceType: ResourceTypes.TOPIC,
+      resourceName: 'pk-acl-',
+      resourcePatternType: ResourcePatternTypes.PREFIXED,
+      principal: 'User:carol',
+      host: '*',
+      operation: AclOperations.WRITE,
+      permissionType: AclPermissionTypes.ALLOW,
+    }
+    await admin.createAcls({ creations: [acl] })
+    const filter = {
+      resourceType: ResourceTypes.ANY,
+      resourceName: null,
+      resourcePatternType: ResourcePatternTypes.ANY,
+      principal: 'User:carol',
+      host: null,
+      operation: AclOperations.ANY,
+      permissionType: AclPermissionTypes.ANY,
+    }
+    const described = await admin.describeAcls({ filter })
+    expect(described).toEqual([
+      {
+        resourceType: ResourceTypes.TOPIC,
+        resourceName: 'pk-acl-',
+        resourcePatternType: ResourcePatternTypes.PREFIXED,
+        acls: [{ principal: 'User:carol', host: '*', operation: AclOperations.WRITE, permissionType: 3 }],
+      },
+    ])
+    expect(await admin.deleteAcls({ filters: [filter] })).toEqual([acl])
+    expect(await admin.describeAcls({ filter })).toEqual([])
+  })
+
+  it('alters and describes client quotas', async () => {
+    await admin.alterClientQuotas({
+      entries: [
+        {
+          entities: [{ entityType: 'user', entityName: 'dave' }],
+          ops: [
+            { key: 'producer_byte_rate', value: 1048576, remove: false },
+            { key: 'consumer_byte_rate', value: 2097152, remove: false },
+          ],
+        },
+      ],
+    })
+    const components = [
+      { entityType: 'user' as const, matchType: ClientQuotaMatchTypes.EXACT, match: 'dave' },
+    ]
+    const found = await admin.describeClientQuotas({ components })
+    expect(found).toHaveLength(1)
+    expect(found[0]?.entity).toEqual([{ entityType: 'user', entityName: 'dave' }])
+    expect(new Map(found[0]?.values.map((v) => [v.key, v.value]))).toEqual(
+      new Map([
+        ['producer_byte_rate', 1048576],
+        ['consumer_byte_rate', 2097152],
+      ]),
+    )
+    await admin.alterClientQuotas({
+      entries: [
+        {
+          entities: [{ entityType: 'user', entityName: 'dave' }],
+          ops: [{ key: 'producer_byte_rate', remove: true }],
+        },
+      ],
+    })
+    const after = await admin.describeClientQuotas({ components })
+    expect(after[0]?.values).toEqual([{ key: 'consumer_byte_rate', value: 2097152 }])
   })
 })
