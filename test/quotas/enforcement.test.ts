@@ -1,17 +1,22 @@
 // Quota enforcement over raw sockets against the real broker process: throttle_time_ms in responses, a
 // muted connection after a throttled KIP-219 response, a delayed response for older versions, quota
-// changes taking effect at once, the consumer byte rate, and KIP-599's THROTTLING_QUOTA_EXCEEDED.
+// changes taking effect at once, the consumer byte rate, request_percentage, and KIP-599's
+// THROTTLING_QUOTA_EXCEEDED (CreateTopics, DeleteTopics, CreatePartitions).
 //
 // Order of events is what the tests check: while one connection is muted (or its answer held back),
 // round trips on another connection complete first.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { encodeApiVersionsRequest } from '../../broker/protocol/generated/api-versions-request.ts'
+import { encodeCreatePartitionsRequest } from '../../broker/protocol/generated/create-partitions-request.ts'
+import { decodeCreatePartitionsResponse } from '../../broker/protocol/generated/create-partitions-response.ts'
 import { encodeCreateTopicsRequest } from '../../broker/protocol/generated/create-topics-request.ts'
 import { decodeCreateTopicsResponse } from '../../broker/protocol/generated/create-topics-response.ts'
 import { encodeDeleteTopicsRequest } from '../../broker/protocol/generated/delete-topics-request.ts'
 import { decodeDeleteTopicsResponse } from '../../broker/protocol/generated/delete-topics-response.ts'
 import { encodeFetchRequest } from '../../broker/protocol/generated/fetch-request.ts'
 import { decodeFetchResponse } from '../../broker/protocol/generated/fetch-response.ts'
+import { encodeMetadataRequest } from '../../broker/protocol/generated/metadata-request.ts'
+import { decodeMetadataResponse } from '../../broker/protocol/generated/metadata-response.ts'
 import { encodeProduceRequest } from '../../broker/protocol/generated/produce-request.ts'
 import { decodeProduceResponse } from '../../broker/protocol/generated/produce-response.ts'
 import { ErrorCode } from '../../broker/protocol/errors.ts'
@@ -166,6 +171,17 @@ describe('client quota enforcement', () => {
     c.close()
   })
 
+  it('throttles by request_percentage, the time requests keep the broker busy', async () => {
+    // A millionth of a thread: any request is over it.
+    await setClientQuota(broker.port, 'busy-1', 'request_percentage', 0.0001)
+    const a = await RawClient.connect(broker.port)
+    const req = frameAs('busy-1', 3, 12, (w) => encodeMetadataRequest(w, { topics: null }, 12))
+    a.send(req.frame)
+    const res = decodeMetadataResponse(RawClient.parse(await a.next(), 3, 12).body, 12)
+    expect(res.throttleTimeMs).toBeGreaterThan(0)
+    a.close()
+  })
+
   it('refuses topic creation over controller_mutation_rate with THROTTLING_QUOTA_EXCEEDED (v6+)', async () => {
     // 1 partition/s: the bucket holds 11. A 20-partition topic is admitted and leaves it 9 in debt.
     await setClientQuota(broker.port, 'mut-1', 'controller_mutation_rate', 1)
@@ -203,6 +219,19 @@ describe('client quota enforcement', () => {
     expect(deleted.responses[0]?.errorCode).toBe(ErrorCode.THROTTLING_QUOTA_EXCEEDED)
     expect(deleted.throttleTimeMs).toBeGreaterThan(0)
     b.close()
+
+    const c = await RawClient.connect(broker.port)
+    const grow = frameAs('mut-1', 37, 3, (w) =>
+      encodeCreatePartitionsRequest(
+        w,
+        { topics: [{ name: 'mut-a', count: 30, assignments: null }], timeoutMs: 5000, validateOnly: false },
+        3,
+      ),
+    )
+    c.send(grow.frame)
+    const grown = decodeCreatePartitionsResponse(RawClient.parse(await c.next(), 37, 3).body, 3)
+    expect(grown.results[0]?.errorCode).toBe(ErrorCode.THROTTLING_QUOTA_EXCEEDED)
+    c.close()
   })
 
   it('accepts older CreateTopics versions over the quota and throttles the client after', async () => {
