@@ -247,13 +247,13 @@ const KAFKA_PYTHON = `
 import sys
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 from kafka.errors import KafkaError
-bootstrap, protocol, mechanism, user, password, cafile, topic = sys.argv[1:8]
+bootstrap, protocol, mechanism, user, password, cafile, topic, block_ms = sys.argv[1:9]
 conf = dict(bootstrap_servers=bootstrap, security_protocol=protocol, sasl_mechanism=mechanism,
             sasl_plain_username=user, sasl_plain_password=password, api_version=(2, 5, 0))
 if cafile:
     conf['ssl_cafile'] = cafile
 try:
-    p = KafkaProducer(max_block_ms=8000, **conf)
+    p = KafkaProducer(max_block_ms=int(block_ms), **conf)
     p.send(topic, b'from kafka-python').get(timeout=15)
     p.close()
 except KafkaError as e:
@@ -270,10 +270,22 @@ c.close()
 `
 
 describe('kafka-python (SaslHandshake v0, bare SASL tokens)', () => {
-  const args = (l: BoundListener, password: string, topic: string): string[] =>
+  // A refused login shows as metadata never arriving: wait for it briefly then.
+  const args = (l: BoundListener, password: string, topic: string, blockMs: number): string[] =>
     l === saslSsl
-      ? ['-c', KAFKA_PYTHON, addr(l), 'SASL_SSL', 'PLAIN', 'bob', password, caFile, topic]
-      : ['-c', KAFKA_PYTHON, addr(l), 'SASL_PLAINTEXT', 'SCRAM-SHA-512', 'alice', password, '', topic]
+      ? ['-c', KAFKA_PYTHON, addr(l), 'SASL_SSL', 'PLAIN', 'bob', password, caFile, topic, String(blockMs)]
+      : [
+          '-c',
+          KAFKA_PYTHON,
+          addr(l),
+          'SASL_PLAINTEXT',
+          'SCRAM-SHA-512',
+          'alice',
+          password,
+          '',
+          topic,
+          String(blockMs),
+        ]
 
   it.each([
     ['SASL_SSL with PLAIN', (): BoundListener => saslSsl, 'bob-secret'],
@@ -281,8 +293,8 @@ describe('kafka-python (SaslHandshake v0, bare SASL tokens)', () => {
   ])('produces and consumes on %s; a wrong password is refused', async (_label, listener, password) => {
     const l = listener()
     const topic = `kafka-python-${l.name.toLowerCase()}`
-    const { stdout } = await runTool('/usr/bin/python3', args(l, password, topic))
+    const { stdout } = await runTool('/usr/bin/python3', args(l, password, topic, 15000))
     expect(stdout.trim()).toBe('from kafka-python')
-    await expect(runTool('/usr/bin/python3', args(l, 'nope', topic))).rejects.toThrow(/refused/)
+    await expect(runTool('/usr/bin/python3', args(l, 'nope', topic, 2000))).rejects.toThrow(/refused/)
   })
 })
