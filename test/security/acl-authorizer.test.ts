@@ -10,6 +10,7 @@ import {
   AclOperation as Op,
   AclPermission,
   authorize,
+  authorizeByResourceType,
   filterMatches,
   PatternType,
   ResourceType,
@@ -93,6 +94,49 @@ describe('authorization decisions', () => {
     )
     expect(check(image, 'User:bob', Op.READ, 'a', { ...on, allowEveryoneIfNoAclFound: true })).toBe(false)
     expect(check(image, 'User:bob', Op.WRITE, 'a', { ...on, enabled: false })).toBe(true)
+  })
+})
+
+describe('authorization by resource type (KIP-679)', () => {
+  const anyTopic = (image: MetadataImage, operation: number, s = on): boolean =>
+    authorizeByResourceType(image, s, {
+      principal: 'User:alice',
+      host: '10.0.0.1',
+      operation,
+      resourceType: ResourceType.TOPIC,
+    })
+
+  it('allows when some topic allows the exact operation and no DENY covers it', () => {
+    expect(anyTopic(imageWith(), Op.WRITE)).toBe(false)
+    expect(anyTopic(imageWith(acl({ operation: Op.WRITE })), Op.WRITE)).toBe(true)
+    // Implied operations do not count here: READ does not grant WRITE, ALL does.
+    expect(anyTopic(imageWith(acl({ operation: Op.READ })), Op.WRITE)).toBe(false)
+    expect(anyTopic(imageWith(acl({ operation: Op.ALL })), Op.WRITE)).toBe(true)
+    // Another principal's or another host's ACL does not count.
+    expect(anyTopic(imageWith(acl({ operation: Op.WRITE, principal: 'User:bob' })), Op.WRITE)).toBe(false)
+    expect(anyTopic(imageWith(acl({ operation: Op.WRITE, host: '10.0.0.2' })), Op.WRITE)).toBe(false)
+  })
+
+  it('lets a literal or dominating prefixed DENY cancel an ALLOW, and a wildcard DENY cancel all', () => {
+    const deny = (over: Partial<AclBindingValue>): AclBindingValue =>
+      acl({ operation: Op.WRITE, permissionType: AclPermission.DENY, ...over })
+    const allowA = acl({ operation: Op.WRITE, resourceName: 'orders' })
+    expect(anyTopic(imageWith(allowA, deny({ resourceName: 'orders' })), Op.WRITE)).toBe(false)
+    expect(
+      anyTopic(imageWith(allowA, deny({ resourceName: 'ord', patternType: PatternType.PREFIXED })), Op.WRITE),
+    ).toBe(false)
+    expect(anyTopic(imageWith(allowA, deny({ resourceName: 'other' })), Op.WRITE)).toBe(true)
+    const allowAll = acl({ operation: Op.WRITE, resourceName: '*' })
+    expect(anyTopic(imageWith(allowAll), Op.WRITE)).toBe(true)
+    expect(anyTopic(imageWith(allowAll, deny({ resourceName: '*' })), Op.WRITE)).toBe(false)
+  })
+
+  it('passes super users and follows allow.everyone.if.no.acl.found', () => {
+    const denied = imageWith(
+      acl({ operation: Op.WRITE, permissionType: AclPermission.DENY, resourceName: '*' }),
+    )
+    expect(anyTopic(denied, Op.WRITE, { ...on, superUsers: new Set(['User:alice']) })).toBe(true)
+    expect(anyTopic(imageWith(), Op.WRITE, { ...on, allowEveryoneIfNoAclFound: true })).toBe(true)
   })
 })
 
