@@ -1,17 +1,20 @@
 // Start-up: process start to the broker's ready line, with an empty data directory and with 1,000
-// partitions holding data (5 GB in the full run), next to a bare `node -e 0` start in the same run.
+// partitions holding data (5 GB in the full run), next to a bare Node start in the same run: the same node
+// binary started on a script file (bench/lib/bare-ready.js) and timed to its ready line the same way.
+// bench/run.ts has bundled the command line first, as `npm install` does.
 import { spawn } from 'node:child_process'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { startBroker } from '../test/helpers/broker-process.ts'
-import { buildCli } from '../scripts/build-cli.ts'
 import { median, memoryMiB, runDriver, timeProcess } from './lib/procs.ts'
 import { progress, type Row } from './lib/report.ts'
 import { createTopic } from './lib/topics.ts'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 
-const LAUNCHER = join(resolve(fileURLToPath(new URL('..', import.meta.url))), 'bin', 'strata.js')
+const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)))
+const LAUNCHER = join(ROOT, 'bin', 'strata.js')
+const BARE = join(ROOT, 'bench', 'lib', 'bare-ready.js')
 const READY = /ready on/
 
 function brokerArgs(dir: string): string[] {
@@ -38,27 +41,43 @@ async function idleRss(args: string[]): Promise<number> {
 
 /** Runs `fn` with the launcher told to ignore the bundle and type-strip the sources, as a fresh edit does. */
 async function fromSources<T>(fn: () => Promise<T>): Promise<T> {
+  const before = process.env['STRATA_SOURCES']
   process.env['STRATA_SOURCES'] = '1'
   try {
     return await fn()
   } finally {
-    delete process.env['STRATA_SOURCES']
+    if (before === undefined) delete process.env['STRATA_SOURCES']
+    else process.env['STRATA_SOURCES'] = before
   }
 }
 
-async function timeRuns(runs: number, args: () => Promise<string[]>, ready: RegExp | null): Promise<number> {
+async function timeRuns(runs: number, args: () => Promise<string[]>, ready: RegExp): Promise<number> {
   const ms: number[] = []
   for (let i = 0; i < runs; i++) ms.push(await timeProcess(await args(), ready))
   return median(ms)
 }
 
+/**
+ * Medians of the bare Node start and of the broker's start on fresh empty directories, taken in turns: the
+ * machine's load drifts (other work shares the cores), and alternating keeps the ratio between the two fair.
+ */
+async function timeBareAndEmpty(runs: number, emptyArgs: () => string[]): Promise<[number, number]> {
+  const bare: number[] = []
+  const empty: number[] = []
+  // One unmeasured start first: it fills V8's compile cache for a freshly built bundle.
+  await timeProcess(emptyArgs(), READY)
+  for (let i = 0; i < runs; i++) {
+    bare.push(await timeProcess([BARE], READY))
+    empty.push(await timeProcess(emptyArgs(), READY))
+  }
+  return [median(bare), median(empty)]
+}
+
 export async function startupBench(quick: boolean): Promise<Row[]> {
-  const runs = quick ? 3 : 7
+  const runs = quick ? 5 : 11
   const tmp = await mkdtemp(join(tmpdir(), 'strata-bench-start-'))
   let n = 0
-  const bare = await timeRuns(runs, async () => ['-e', '0'], null)
-  await buildCli()
-  const empty = await timeRuns(runs, async () => brokerArgs(join(tmp, `empty-${n++}`)), READY)
+  const [bare, empty] = await timeBareAndEmpty(runs, () => brokerArgs(join(tmp, `empty-${n++}`)))
   const emptyRss = await idleRss(brokerArgs(join(tmp, `empty-${n++}`)))
   const sources = await fromSources(() =>
     timeRuns(runs, async () => brokerArgs(join(tmp, `empty-${n++}`)), READY),

@@ -69,23 +69,25 @@ export function spawnDriver(args: string[], stdin: 'pipe' | 'ignore' = 'ignore')
   }
 }
 
-/** Milliseconds from spawn until stdout matches `ready` (then the process is stopped), or until it exits. */
-export function timeProcess(args: string[], ready: RegExp | null): Promise<number> {
+/** Milliseconds from spawn until stdout matches `ready`; the process is then stopped. */
+export function timeProcess(args: string[], ready: RegExp): Promise<number> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now()
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'ignore'] })
     let out = ''
+    let ms = -1
     child.stdout.setEncoding('utf8').on('data', (d: string) => {
       out += d
-      if (ready !== null && ready.test(out)) {
-        const ms = performance.now() - t0
-        child.once('exit', () => resolve(ms))
+      if (ms < 0 && ready.test(out)) {
+        ms = performance.now() - t0
         child.kill('SIGTERM')
       }
     })
     child.once('error', reject)
-    child.once('exit', () => {
-      if (ready === null) resolve(performance.now() - t0)
+    // 'close', not 'exit': a process that prints and exits at once may exit before its output is read.
+    child.once('close', (code) => {
+      if (ms >= 0) resolve(ms)
+      else reject(new Error(`${args.join(' ')} exited ${code} before its ready line`))
     })
   })
 }
