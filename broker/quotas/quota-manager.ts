@@ -55,8 +55,13 @@ export class QuotaManager {
   readonly #image: MetadataImage
   readonly #opts: QuotaManagerOptions
   readonly now: () => number
-  /** Throttles are capped at the whole window, as Kafka caps them. */
+  /**
+   * Byte-rate throttles are capped at the whole window (Kafka leaves them uncapped but never lets one
+   * fetch exceed a window's worth of bytes; Strata does not shrink fetches, so the cap keeps one large
+   * answer from muting a consumer for hours). Request-time throttles are capped at one sample, as in Kafka.
+   */
   readonly maxThrottleMs: number
+  readonly maxRequestThrottleMs: number
   #generation = 0
   #active = false
   readonly #resolved = new Map<string, ClientQuotas>()
@@ -68,6 +73,7 @@ export class QuotaManager {
     this.#opts = opts
     this.now = opts.now ?? Date.now
     this.maxThrottleMs = opts.window.samples * opts.window.windowMs
+    this.maxRequestThrottleMs = opts.window.windowMs
     this.invalidate()
   }
 
@@ -109,10 +115,10 @@ export class QuotaManager {
   }
 
   /** Records `value` against a rate quota; returns the throttle time it earns (0 within the quota). */
-  recordRate(q: RateQuota, value: number): number {
+  recordRate(q: RateQuota, value: number, maxMs = this.maxThrottleMs): number {
     const now = this.now()
     q.sensor.record(value, now)
-    return q.sensor.throttleMs(q.quota, now, this.maxThrottleMs)
+    return q.sensor.throttleMs(q.quota, now, maxMs)
   }
 
   /**

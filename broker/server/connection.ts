@@ -311,7 +311,7 @@ export class Connection {
           if (requestQuota) {
             const busy = busyMs + performance.now() - encodeStarted
             // Percent of one thread per second: ms busy per second / 10.
-            ms = Math.max(ms, manager.recordRate(requestQuota, busy / 10))
+            ms = Math.max(ms, manager.recordRate(requestQuota, busy / 10, manager.maxRequestThrottleMs))
           }
           const own = responseThrottle(res)
           if (ms > own && chunks !== null) {

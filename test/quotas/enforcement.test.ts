@@ -179,6 +179,8 @@ describe('client quota enforcement', () => {
     a.send(req.frame)
     const res = decodeMetadataResponse(RawClient.parse(await a.next(), 3, 12).body, 12)
     expect(res.throttleTimeMs).toBeGreaterThan(0)
+    // As in Kafka, a request-time throttle is at most one sample (quota.window.size.seconds).
+    expect(res.throttleTimeMs).toBeLessThanOrEqual(1000)
     a.close()
   })
 
