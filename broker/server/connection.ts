@@ -418,10 +418,15 @@ export class Connection {
     return [size, ...w.toChunks()]
   }
 
+  #corked = false
+  readonly #uncork = (): void => {
+    this.#corked = false
+    this.#socket.uncork()
+  }
+
   /** Writes every response at the head of the queue that is ready, in request order. */
   #flush(): void {
     if (this.#closed) return
-    let wrote = false
     while (this.#pending.length > 0) {
       const head = this.#pending[0] as Pending
       if (head.chunks === undefined) break
@@ -431,11 +436,15 @@ export class Connection {
         this.#mute(head.muteMs)
       }
       if (head.chunks === null) continue
-      if (!wrote) this.#socket.cork()
-      wrote = true
+      // Corked until the current microtasks are done: responses that complete together (a group commit
+      // answers many produce requests at once) leave in one writev.
+      if (!this.#corked) {
+        this.#corked = true
+        this.#socket.cork()
+        process.nextTick(this.#uncork)
+      }
       for (const c of head.chunks) this.#socket.write(c)
     }
-    if (wrote) this.#socket.uncork()
     this.#pump()
   }
 

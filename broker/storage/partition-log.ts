@@ -630,6 +630,9 @@ export class PartitionLog {
       this.#readHints.delete(this.#readHints.keys().next().value as bigint)
     const nextSize = buf.length - end >= LOG_OVERHEAD ? batchSizeAt(buf, end) : -1
     this.#readHints.set(next, { segment: seg, position: position + end, size: nextSize })
+    // A full window means more data follows: a consumer reading through a backlog will ask for it next.
+    if (buf.length === window + LOG_OVERHEAD && window >= READ_AHEAD_MIN)
+      seg.prefetch(position + end, window + LOG_OVERHEAD)
   }
 
   /** Index of the segment holding `offset`: the last one whose base offset is <= offset (0 if none). */
@@ -1039,6 +1042,8 @@ export class PartitionLog {
 const EMPTY = Buffer.alloc(0)
 /** Read hints kept per partition: about one per consumer reading it. */
 const READ_HINTS = 32
+/** Fetch windows from this size on are read ahead (smaller ones cost more in bookkeeping than they save). */
+const READ_AHEAD_MIN = 256 * 1024
 
 /** LogAppendTime: the batch's max timestamp becomes the broker time, which changes the CRC. */
 function stampLogAppendTime(buf: Buffer, pos: number, size: number, time: bigint): void {

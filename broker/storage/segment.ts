@@ -13,6 +13,7 @@ import {
 import { attributesAt, batchSizeAt, checkBatchAt, lastOffsetAt, maxTimestampAt } from './batch-scan.ts'
 import { INDEX_SUFFIX, LOG_SUFFIX, TIME_INDEX_SUFFIX, segmentFile } from './file-names.ts'
 import type { HandleCache } from './handle-cache.ts'
+import { SegmentTail, heldBytes } from './recent-bytes.ts'
 import { OFFSET_INDEX_ENTRY_SIZE, OffsetIndex } from './offset-index.ts'
 import { TIME_INDEX_ENTRY_SIZE, TimeIndex } from './time-index.ts'
 
@@ -76,6 +77,13 @@ export class Segment {
   readonly rollJitterFraction = Math.random()
   lastModified: number
   #unflushed = false
+  /** The last appended bytes, so that fetches of what was just written skip the file. */
+  readonly #tail = new SegmentTail()
+  /** A window read ahead for a sequential consumer (see prefetch). */
+  #ahead: { position: number; length: number; data: Promise<Buffer> } | null = null
+  readonly #dropAhead = (): void => {
+    this.#ahead = null
+  }
 
   private constructor(dir: string, baseOffset: bigint, cache: HandleCache, now: number) {
     this.dir = dir
@@ -187,6 +195,7 @@ export class Segment {
     await this.#cache.use(this.logPath, (fh) => writevFully(fh, bufs, start))
     let pos = start
     for (const { buf, batches } of parts) {
+      this.#tail.push(buf, pos)
       for (const b of batches)
         this.#indexBatch(pos + b.position, b.size, b.lastOffset, b.maxTimestamp, indexIntervalBytes)
       const last = batches[batches.length - 1]
@@ -218,12 +227,50 @@ export class Segment {
     this.bytesSinceLastIndexEntry += size
   }
 
-  /** Reads up to `length` bytes at `position` into one new buffer. */
+  /**
+   * Up to `length` bytes at `position`: from the appended tail or a read-ahead window when they hold them
+   * whole, else read from the file into one new buffer.
+   */
   async read(position: number, length: number): Promise<Buffer> {
     const len = Math.max(0, Math.min(length, this.size - position))
+    const held = this.#tail.read(position, len)
+    if (held !== null) return held
+    const ahead = this.#ahead
+    if (ahead !== null && ahead.position === position && ahead.length >= len) {
+      this.#ahead = null
+      heldBytes.release(ahead)
+      const data = await ahead.data.catch(() => null)
+      if (data !== null && data.length >= len) return data.subarray(0, len)
+    }
     const buf = Buffer.allocUnsafe(len)
     const got = await this.#cache.use(this.logPath, (fh) => readFully(fh, buf, position))
     return got === len ? buf : buf.subarray(0, got)
+  }
+
+  /**
+   * Starts reading `length` bytes at `position` in the background, for the next read of a consumer that
+   * reads sequentially (its next fetch then finds them in memory). One window per segment, within the
+   * process-wide budget.
+   */
+  prefetch(position: number, length: number): void {
+    const len = Math.min(length, this.size - position)
+    if (len <= 0 || this.#ahead?.position === position || this.#tail.holds(position, len)) return
+    const buf = Buffer.allocUnsafe(len)
+    const data = this.#cache
+      .use(this.logPath, (fh) => readFully(fh, buf, position))
+      .then((got) => (got === len ? buf : buf.subarray(0, got)))
+    // A failed read-ahead is forgotten; the fetch reads again and reports the error itself.
+    data.catch(() => {})
+    const ahead = { position, length: len, data }
+    if (this.#ahead !== null) heldBytes.release(this.#ahead)
+    this.#ahead = ahead
+    heldBytes.hold(ahead, len, this.#dropAhead)
+  }
+
+  #forgetHeld(): void {
+    this.#tail.clear()
+    if (this.#ahead !== null) heldBytes.release(this.#ahead)
+    this.#ahead = null
   }
 
   /** Batch headers from `position` to the end of the .log; stops at the first one that does not parse. */
@@ -279,6 +326,7 @@ export class Segment {
    * this segment (-1 for none).
    */
   async recover(indexIntervalBytes: number, prevLastOffset: bigint): Promise<RecoveryResult> {
+    this.#forgetHeld()
     this.offsetIndex.clear()
     this.timeIndex.clear()
     this.maxTimestamp = -1n
@@ -331,6 +379,7 @@ export class Segment {
 
   /** Cuts the .log at `position` (a batch boundary) and drops the index entries at or after it. */
   async truncateTo(position: number, nextOffset: bigint): Promise<void> {
+    this.#forgetHeld()
     await this.#cache.use(this.logPath, (fh) => fh.truncate(position))
     this.size = position
     this.nextOffset = nextOffset
@@ -341,6 +390,7 @@ export class Segment {
 
   /** Called when a newer segment takes over appends: final time index entry, indexes written. */
   async onBecomeInactive(): Promise<void> {
+    this.#tail.clear()
     this.timeIndex.maybeAppend(this.maxTimestamp, this.offsetOfMaxTimestamp)
     await this.persistIndexes()
   }
@@ -377,6 +427,7 @@ export class Segment {
 
   /** Writes pending index entries and releases the file handles. */
   async close(): Promise<void> {
+    this.#forgetHeld()
     await this.persistIndexes()
     await this.closeHandles()
   }
@@ -393,6 +444,7 @@ export class Segment {
   }
 
   async deleteFiles(): Promise<void> {
+    this.#forgetHeld()
     await this.closeHandles()
     await Promise.all([this.logPath, this.indexPath, this.timeIndexPath].map((p) => rm(p, { force: true })))
   }

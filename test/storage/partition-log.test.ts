@@ -210,6 +210,31 @@ describe('append and read', () => {
     await again.close()
   })
 
+  it('reads a backlog sequentially in large windows (read ahead) and the fresh tail from memory alike', async () => {
+    const log = await openLog()
+    for (let i = 0; i < 40; i++) await log.append(await batchOf(100, { valueBytes: 1000, prefix: `r${i}` }))
+    const expected = await readValues(log)
+    const got: string[] = []
+    let offset = 0n
+    let appended = false
+    while (offset < log.logEndOffset) {
+      const r = await log.read(offset, 300 * 1024, { minOneMessage: true })
+      expect(r.records.length).toBeGreaterThan(0)
+      for (const b of iterateBatches(r.records)) {
+        for (const rec of decodeRecords(b)) got.push(rec.value?.toString() ?? 'null')
+        offset = b.baseOffset + BigInt(b.lastOffsetDelta) + 1n
+      }
+      if (!appended && offset >= 2000n) {
+        appended = true
+        await log.append(await batchOf(100, { valueBytes: 1000, prefix: 'late' }))
+      }
+    }
+    expect(got.length).toBe(4100)
+    expect(got.slice(0, 4000)).toEqual(expected)
+    expect(got[4000]?.startsWith('late-0')).toBe(true)
+    await log.close()
+  })
+
   it('stamps LogAppendTime and the leader epoch, recomputing the CRC', async () => {
     const log = await openLog({ 'message.timestamp.type': 'LogAppendTime' })
     const r = await log.append(await batchOf(2, { timestamp: 5 }), { leaderEpoch: 7 })
