@@ -4,6 +4,12 @@
 // WebSocket; the renderer's client is typed from it (type imports only, so zod stays out of its bundle).
 // int64 values travel as decimal strings (JSON and structured clone both carry them unchanged).
 import { z } from 'zod'
+import {
+  ACL_OPERATIONS,
+  ACL_PATTERN_TYPES,
+  ACL_PERMISSIONS,
+  ACL_RESOURCE_TYPES,
+} from '../broker/client/acl-names.ts'
 import type {
   AclBinding,
   ClusterOverview,
@@ -103,22 +109,10 @@ const ResetSpecSchema = z.object({
   ]),
 })
 
-const AclResource = z.enum(['topic', 'group', 'cluster', 'transactional-id', 'delegation-token', 'user'])
-const AclPattern = z.enum(['literal', 'prefixed'])
-const AclOperation = z.enum([
-  'all',
-  'read',
-  'write',
-  'create',
-  'delete',
-  'alter',
-  'describe',
-  'cluster-action',
-  'describe-configs',
-  'alter-configs',
-  'idempotent-write',
-])
-const AclPermission = z.enum(['allow', 'deny'])
+const AclResource = z.enum(ACL_RESOURCE_TYPES)
+const AclPattern = z.enum(ACL_PATTERN_TYPES)
+const AclOperation = z.enum(ACL_OPERATIONS)
+const AclPermission = z.enum(ACL_PERMISSIONS)
 const AclBindingSchema = z.object({
   resourceType: AclResource,
   resourceName: z.string().min(1),

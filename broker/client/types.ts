@@ -1,6 +1,7 @@
 // What the admin operations return and accept. These cross the IPC and WebSocket boundary as plain data,
 // so int64 values (offsets, sizes) are decimal strings here: JSON cannot carry bigint, and the UI only
 // shows or echoes them.
+import type { AclOperationName, AclPatternType, AclPermission, AclResourceType } from './acl-names.ts'
 
 export type Int64String = string
 
@@ -221,21 +222,7 @@ export interface QuotaEntry {
   values: Record<string, number>
 }
 
-export type AclResourceType = 'topic' | 'group' | 'cluster' | 'transactional-id' | 'delegation-token' | 'user'
-export type AclPatternType = 'literal' | 'prefixed'
-export type AclOperationName =
-  | 'all'
-  | 'read'
-  | 'write'
-  | 'create'
-  | 'delete'
-  | 'alter'
-  | 'describe'
-  | 'cluster-action'
-  | 'describe-configs'
-  | 'alter-configs'
-  | 'idempotent-write'
-export type AclPermission = 'allow' | 'deny'
+export type { AclOperationName, AclPatternType, AclPermission, AclResourceType } from './acl-names.ts'
 
 export interface AclBinding {
   resourceType: AclResourceType

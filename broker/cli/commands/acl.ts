@@ -1,40 +1,15 @@
 // `strata acl <list|create|delete>`, like kafka-acls.sh. Resource, pattern, operation and permission names
 // are Kafka's, lower-case with dashes (topic, prefixed, describe-configs, allow).
+import {
+  ACL_OPERATIONS,
+  ACL_PATTERN_TYPES,
+  ACL_PERMISSIONS,
+  ACL_RESOURCE_TYPES,
+} from '../../client/acl-names.ts'
 import { createAcls, deleteAcls, listAcls } from '../../client/acls.ts'
-import type {
-  AclBinding,
-  AclFilterSpec,
-  AclOperationName,
-  AclPatternType,
-  AclPermission,
-  AclResourceType,
-} from '../../client/types.ts'
+import type { AclBinding, AclFilterSpec, AclOperationName, AclResourceType } from '../../client/types.ts'
 import { CONNECTION_HELP, UsageError, outputMode, parseCommandArgs, runCommand, withClient } from '../args.ts'
 import { formatTable, writeJson, writeOut } from '../output.ts'
-
-const RESOURCE_TYPES: AclResourceType[] = [
-  'topic',
-  'group',
-  'cluster',
-  'transactional-id',
-  'delegation-token',
-  'user',
-]
-const PATTERN_TYPES: AclPatternType[] = ['literal', 'prefixed']
-const OPERATIONS: AclOperationName[] = [
-  'all',
-  'read',
-  'write',
-  'create',
-  'delete',
-  'alter',
-  'describe',
-  'cluster-action',
-  'describe-configs',
-  'alter-configs',
-  'idempotent-write',
-]
-const PERMISSIONS: AclPermission[] = ['allow', 'deny']
 
 const HELP = `usage: strata acl <subcommand> [options]
 
@@ -44,12 +19,12 @@ subcommands:
   delete FILTER        remove every ACL matching the filter (at least one filter option is required)
 
 BINDING / FILTER options:
-  --resource-type <${RESOURCE_TYPES.join('|')}>
+  --resource-type <${ACL_RESOURCE_TYPES.join('|')}>
   --resource-name <name>        (or --topic NAME, --group NAME, --cluster)
   --pattern-type <literal|prefixed>       (default literal for create)
   --principal <User:name>       the principal, e.g. User:alice (User:* for everyone)
   --host <host>                 (default * for create)
-  --operation <op>              repeatable: ${OPERATIONS.join(', ')}
+  --operation <op>              repeatable: ${ACL_OPERATIONS.join(', ')}
   --permission <allow|deny>     (default allow for create)
 
 examples:
@@ -87,7 +62,7 @@ type FilterValues = {
   permission?: string | undefined
 }
 
-function oneOf<T extends string>(name: string, allowed: T[], raw: string | undefined): T | null {
+function oneOf<T extends string>(name: string, allowed: readonly T[], raw: string | undefined): T | null {
   if (raw === undefined) return null
   const v = raw.toLowerCase().replace(/_/g, '-') as T
   if (!allowed.includes(v))
@@ -97,7 +72,7 @@ function oneOf<T extends string>(name: string, allowed: T[], raw: string | undef
 
 /** The filter fields from the options (null where not given), one filter per --operation. */
 function filtersOf(values: FilterValues): AclFilterSpec[] {
-  let resourceType = oneOf('resource-type', RESOURCE_TYPES, values['resource-type'])
+  let resourceType = oneOf('resource-type', ACL_RESOURCE_TYPES, values['resource-type'])
   let resourceName = values['resource-name'] ?? null
   const shorthands: [AclResourceType, string | null][] = []
   if (values.topic !== undefined) shorthands.push(['topic', values.topic])
@@ -116,12 +91,12 @@ function filtersOf(values: FilterValues): AclFilterSpec[] {
   const base: Omit<AclFilterSpec, 'operation'> = {
     resourceType,
     resourceName,
-    patternType: oneOf('pattern-type', PATTERN_TYPES, values['pattern-type']),
+    patternType: oneOf('pattern-type', ACL_PATTERN_TYPES, values['pattern-type']),
     principal,
     host: values.host ?? null,
-    permission: oneOf('permission', PERMISSIONS, values.permission),
+    permission: oneOf('permission', ACL_PERMISSIONS, values.permission),
   }
-  const ops = (values.operation ?? []).map((o) => oneOf('operation', OPERATIONS, o) as AclOperationName)
+  const ops = (values.operation ?? []).map((o) => oneOf('operation', ACL_OPERATIONS, o) as AclOperationName)
   return ops.length === 0 ? [{ ...base, operation: null }] : ops.map((operation) => ({ ...base, operation }))
 }
 
