@@ -56,11 +56,10 @@ export class QuotaManager {
   readonly #opts: QuotaManagerOptions
   readonly now: () => number
   /**
-   * Byte-rate throttles are capped at the whole window (Kafka leaves them uncapped but never lets one
-   * fetch exceed a window's worth of bytes; Strata does not shrink fetches, so the cap keeps one large
-   * answer from muting a consumer for hours). Request-time throttles are capped at one sample, as in Kafka.
+   * Byte-rate throttles are not capped, as in Kafka (only by the wire's int32); a fetch is kept to a
+   * window's worth of bytes instead (fetchBudget). Request-time throttles are capped at one sample.
    */
-  readonly maxThrottleMs: number
+  readonly maxThrottleMs = 0x7fffffff
   readonly maxRequestThrottleMs: number
   #generation = 0
   #active = false
@@ -72,7 +71,6 @@ export class QuotaManager {
     this.#image = image
     this.#opts = opts
     this.now = opts.now ?? Date.now
-    this.maxThrottleMs = opts.window.samples * opts.window.windowMs
     this.maxRequestThrottleMs = opts.window.windowMs
     this.invalidate()
   }
@@ -122,6 +120,20 @@ export class QuotaManager {
   }
 
   /**
+   * The most bytes one Fetch response may carry for this client: a consumer_byte_rate quota's worth of
+   * samples - 1 windows, as Kafka limits it, so one answer never earns more than a window of throttle.
+   */
+  fetchBudget(principal: string, clientId: string | null): number {
+    if (!this.#active) return Infinity
+    const q = this.forClient(principal, clientId ?? '').fetch
+    if (!q) return Infinity
+    return Math.max(
+      1,
+      Math.floor(q.quota * (this.#opts.window.samples - 1) * (this.#opts.window.windowMs / 1000)),
+    )
+  }
+
+  /**
    * A request's view of the controller mutation quota. Strict (CreateTopics v6+, CreatePartitions v3+,
    * DeleteTopics v5+): a mutation is refused with THROTTLING_QUOTA_EXCEEDED while the bucket is in debt.
    * Permissive (older versions): every mutation is accepted and the client is throttled afterwards.
@@ -165,7 +177,7 @@ export class QuotaManager {
   /** Drops idle sensors once there are many (a client-id per connection would grow the map forever). */
   #sweep(map: Map<string, { lastRecordMs: number }>): void {
     if (map.size < SWEEP_AT) return
-    const idleBefore = this.now() - 2 * this.maxThrottleMs
+    const idleBefore = this.now() - 2 * this.#opts.window.samples * this.#opts.window.windowMs
     for (const [k, s] of map) if (s.lastRecordMs < idleBefore) map.delete(k)
   }
 }

@@ -171,6 +171,47 @@ describe('client quota enforcement', () => {
     c.close()
   })
 
+  it('answers a consumer at most a quota window of bytes per fetch', async () => {
+    const admin = await RawClient.connect(broker.port)
+    await createTopic(admin, 'budgeted', 1)
+    const values = Array.from({ length: 10 }, (_, i) => `${i}`.padEnd(1000, 'y'))
+    for (let i = 0; i < 5; i++) {
+      expect((await produce(admin, 'budgeted', 0, await batch(values))).errorCode).toBe(0)
+    }
+    admin.close()
+    const fetchAll = async (clientId: string): Promise<number> => {
+      const c = await RawClient.connect(broker.port)
+      const req = frameAs(clientId, 1, 12, (w) =>
+        encodeFetchRequest(
+          w,
+          {
+            replicaId: -1,
+            maxWaitMs: 0,
+            minBytes: 1,
+            maxBytes: 1 << 20,
+            topics: [
+              {
+                topic: 'budgeted',
+                partitions: [{ partition: 0, fetchOffset: 0n, partitionMaxBytes: 1 << 20 }],
+              },
+            ],
+          },
+          12,
+        ),
+      )
+      c.send(req.frame)
+      const res = decodeFetchResponse(RawClient.parse(await c.next(), 1, 12).body, 12)
+      c.close()
+      return res.responses[0]?.partitions[0]?.records?.length ?? 0
+    }
+    expect(await fetchAll('unlimited')).toBeGreaterThan(50_000)
+    // 1000 B/s over 10 full samples: 10,000 bytes, and the first batch is always whole.
+    await setClientQuota(broker.port, 'fetch-2', 'consumer_byte_rate', 1000)
+    const limited = await fetchAll('fetch-2')
+    expect(limited).toBeGreaterThan(0)
+    expect(limited).toBeLessThan(20_000)
+  })
+
   it('throttles by request_percentage, the time requests keep the broker busy', async () => {
     // A millionth of a thread: any request is over it.
     await setClientQuota(broker.port, 'busy-1', 'request_percentage', 0.0001)

@@ -82,7 +82,9 @@ async function readAll(
   byId: boolean,
 ): Promise<PartitionRead[]> {
   const { broker } = ctx
-  let budget = ctx.apiVersion >= 3 ? req.maxBytes : 0x7fffffff
+  // consumer_byte_rate: at most a quota window's worth of bytes per response, as Kafka limits it.
+  const quotaBudget = broker.quotas.fetchBudget(ctx.conn.principal, ctx.conn.clientId)
+  let budget = Math.min(ctx.apiVersion >= 3 ? req.maxBytes : 0x7fffffff, quotaBudget)
   let foundData = false
   const reads: PartitionRead[] = []
   // READ on the topic, decided once per topic per request.
