@@ -110,6 +110,8 @@ const perRequest = new WeakMap<RequestContext, RequestAuthz>()
 
 /** The request's authorization checker (made once per request). */
 export function authzOf(ctx: RequestContext): RequestAuthz {
+  // The common case, no authorizer: one config lookup, nothing remembered.
+  if ((ctx.broker.config.get('authorizer.class.name') ?? '').trim() === '') return ALLOW_ALL
   let a = perRequest.get(ctx)
   if (a === undefined) {
     const settings = authorizerSettings((n) => ctx.broker.config.get(n))
