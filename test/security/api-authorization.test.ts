@@ -38,6 +38,7 @@ type Codec = {
 
 const API_KEYS: Record<string, number> = {
   produce: 0,
+  fetch: 1,
   'list-offsets': 2,
   metadata: 3,
   'offset-commit': 8,
@@ -221,6 +222,19 @@ describe('topic APIs', () => {
     expect(t?.errorCode).toBe(0)
     // CREATE and DESCRIBE (bits 5 and 8) only.
     expect(t?.topicAuthorizedOperations).toBe((1 << 5) | (1 << 8))
+  })
+
+  it('Fetch needs READ, or CLUSTER_ACTION for a replica', async () => {
+    const fetch = (replicaId: number): Message => ({
+      replicaId,
+      maxWaitMs: 0,
+      minBytes: 1,
+      maxBytes: 1 << 20,
+      sessionEpoch: -1,
+      topics: [{ topic: 'lo', partitions: [{ partition: 0, fetchOffset: 0n, partitionMaxBytes: 1 << 20 }] }],
+    })
+    await deniedThenAllowed('fetch', 12, fetch(-1), TOPIC_AUTH, [topic('lo', OP.READ)])
+    await deniedThenAllowed('fetch', 12, fetch(1), TOPIC_AUTH, [cluster(9)])
   })
 
   it('ListOffsets needs DESCRIBE', async () => {

@@ -7,7 +7,8 @@
 // v9: currentLeaderEpoch. v10: zstd batches may be returned. v11: rackId, preferredReadReplica (-1 here).
 // v12: flexible versions; lastFetchedEpoch; divergingEpoch/currentLeader/snapshotId tagged fields.
 // v13: topic ids instead of names (UNKNOWN_TOPIC_ID). v14: same as v13. v15: replicaState replaces
-// replicaId. v16: nodeEndpoints. v17: replicaDirectoryId.
+// replicaId. v16: nodeEndpoints. v17: replicaDirectoryId. Needs READ on each topic (TOPIC_AUTHORIZATION_FAILED
+// per partition); a fetch from a replica (replica id >= 0) needs CLUSTER_ACTION on the cluster instead.
 //
 // Long polling: when the first read finds fewer than minBytes and no error, the request parks on the
 // partitions' append events (no polling loop) until enough bytes arrived or maxWaitMs ran out.
@@ -29,8 +30,8 @@ import { producersOf, waitKey } from '../data-path.ts'
 import type { BrokerState } from '../broker-state.ts'
 import type { FetchContext, ForgottenTopic, RequestedPartition } from '../fetch-sessions.ts'
 import { api, type RequestContext } from '../registry.ts'
-import { allowed } from '../../security/acl-admin.ts'
-import { AclOperation, ResourceType } from '../../security/acl-authorizer.ts'
+import { authzOf } from '../../security/acl-admin.ts'
+import { AclOperation } from '../../security/acl-authorizer.ts'
 
 const READ_COMMITTED = 1
 const EMPTY = Buffer.alloc(0)
@@ -87,20 +88,17 @@ async function readAll(
   let budget = Math.min(ctx.apiVersion >= 3 ? req.maxBytes : 0x7fffffff, quotaBudget)
   let foundData = false
   const reads: PartitionRead[] = []
-  // READ on the topic, decided once per topic per request.
-  const readable = new Map<string, boolean>()
+  // READ on the topic (a replica's fetch needs CLUSTER_ACTION instead), as in Kafka.
+  const authz = authzOf(ctx)
+  const replicaId = ctx.apiVersion >= 15 ? req.replicaState.replicaId : req.replicaId
+  const fromReplica = replicaId >= 0 && authz.cluster(AclOperation.CLUSTER_ACTION)
   for (const p of partitions) {
     const topic = resolveTopic(broker, p.topicKey, byId)
     if (topic === null) {
       reads.push(errorRead(p, null, byId ? ErrorCode.UNKNOWN_TOPIC_ID : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION))
       continue
     }
-    let mayRead = readable.get(topic.name)
-    if (mayRead === undefined) {
-      mayRead = allowed(ctx, ResourceType.TOPIC, topic.name, AclOperation.READ)
-      readable.set(topic.name, mayRead)
-    }
-    if (!mayRead) {
+    if (replicaId >= 0 ? !fromReplica : !authz.topic(topic.name, AclOperation.READ)) {
       reads.push(errorRead(p, topic.name, ErrorCode.TOPIC_AUTHORIZATION_FAILED))
       continue
     }
