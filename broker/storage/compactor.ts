@@ -7,9 +7,15 @@
 // leaves a `.swap`, which open() completes. Segments are rewritten one to one (same base offset), so a swap
 // always names the one segment it replaces.
 // Rules: tombstones (null values) are kept while their segment is younger than delete.retention.ms;
-// batches with the transactional bit are kept untouched, except COMMIT markers older than
-// delete.retention.ms (their records stay visible without them); min.compaction.lag.ms keeps young segments
-// out; min.cleanable.dirty.ratio decides when to run, max.compaction.lag.ms forces a run.
+// min.compaction.lag.ms keeps young segments out; min.cleanable.dirty.ratio decides when to run,
+// max.compaction.lag.ms forces a run.
+// Transactions, as Kafka's LogCleaner handles them: nothing from the first offset of the earliest open
+// transaction on is cleaned (its outcome is unknown); records of aborted transactions are removed, those
+// of committed ones are compacted like any others; a COMMIT or ABORT marker stays while any batch of its
+// transaction is still in the log (producer-state replay after a restart needs it to close the
+// transaction, READ_COMMITTED consumers to stop dropping an aborted producer's records) and for
+// delete.retention.ms after that. A discarded abort marker takes its aborted-index entry with it.
+// Transaction outcomes come from the log itself (one pass over the batches each run), not from the index.
 import { open, rename, rm, utimes } from 'node:fs/promises'
 import {
   ATTR_COMPRESSION_MASK,
@@ -26,12 +32,14 @@ import {
   computeBatchCrc,
 } from '../protocol/records/batch-header.ts'
 import { compress, decompress } from '../protocol/records/compression.ts'
-import { attributesAt, recordCountAt } from './batch-scan.ts'
+import { attributesAt, lastOffsetAt, recordCountAt } from './batch-scan.ts'
 import { syncDir } from './checkpoint.ts'
 import { CLEANED_SUFFIX, LOG_SUFFIX, SWAP_SUFFIX, segmentFile } from './file-names.ts'
 import type { PartitionLog } from './partition-log.ts'
 import { iterateRecords } from './record-scan.ts'
 import { Segment } from './segment.ts'
+import { deleteSnapshotsUpTo } from './segment-siblings.ts'
+import { abortedIndexOf } from './txn-index.ts'
 
 export interface CompactionResult {
   topic: string
@@ -69,12 +77,23 @@ export async function compactLog(
   }
   if (cleanable.length === 0) return null
   const firstDirty = firstDirtyOffsets.get(log) ?? -1n
-  const dirty = opts.force ? cleanable : cleanable.filter((s) => s.baseOffset >= firstDirty)
+  let dirty = opts.force ? cleanable : cleanable.filter((s) => s.baseOffset >= firstDirty)
   if (dirty.length === 0) return null
   const total = cleanable.reduce((n, s) => n + s.size, 0)
   const dirtyBytes = dirty.reduce((n, s) => n + s.size, 0)
   const overdue = dirty.some((s) => now - s.largestTimestamp >= cfg.maxCompactionLagMs)
   if (!opts.force && !overdue && (total === 0 || dirtyBytes / total < cfg.minCleanableDirtyRatio)) return null
+
+  // Segments reaching into an undecided transaction stay out (Kafka's first uncleanable offset).
+  const txns = await scanTransactions(log)
+  const unstable = log.lastStableOffset < log.highWatermark ? log.lastStableOffset : -1n
+  const bound = minOffset(txns.firstUnstableOffset, unstable)
+  if (bound >= 0n) {
+    while (cleanable.length > 0 && (cleanable[cleanable.length - 1] as Segment).nextOffset > bound)
+      cleanable.pop()
+    dirty = dirty.filter((s) => cleanable.includes(s))
+    if (dirty.length === 0) return null
+  }
 
   // The key map is bounded (Kafka's dedupe buffer): when it fills, only the segments mapped so far are
   // cleaned. Removing a record needs a newer one for its key, and a mapped newer record is never removed.
@@ -86,7 +105,12 @@ export async function compactLog(
     mappedUpTo++
     for await (const { buf, pos, size } of batchesWithData(seg)) {
       const attrs = attributesAt(buf, pos)
-      if ((attrs & (ATTR_TRANSACTIONAL | ATTR_CONTROL)) !== 0) continue
+      if ((attrs & ATTR_CONTROL) !== 0) continue
+      if (
+        (attrs & ATTR_TRANSACTIONAL) !== 0 &&
+        txns.isAborted(producerIdAt(buf, pos), buf.readBigInt64BE(pos))
+      )
+        continue
       const records = await recordsOf(buf, pos, size)
       if (!records) continue
       const base = buf.readBigInt64BE(pos)
@@ -94,12 +118,6 @@ export async function compactLog(
         if (r.key) latest.set(r.key.toString('latin1'), base + BigInt(r.offsetDelta))
     }
   }
-
-  // Kafka keeps an empty batch when compaction removes every record of a producer's last batch, so that
-  // the producer's sequence survives (producer state is rebuilt from batch headers).
-  const lastBatchOfProducer = new Map<bigint, bigint>()
-  for await (const b of log.batchHeaders(log.logStartOffset))
-    if (b.producerId >= 0n) lastBatchOfProducer.set(b.producerId, b.baseOffset)
 
   const result: CompactionResult = {
     topic: log.topic,
@@ -112,19 +130,16 @@ export async function compactLog(
   const tombstoneHorizon = now - cfg.deleteRetentionMs
   const lastMapped = dirty[mappedUpTo - 1] as Segment
   const toClean = cleanable.slice(0, cleanable.indexOf(lastMapped) + 1)
+  const round: CleaningRound = { latest, txns, txnDataSeen: new Set(), lastMarker: new Map() }
   for (const seg of toClean) {
     const cleanedPath = segmentFile(seg.dir, seg.baseOffset, LOG_SUFFIX + CLEANED_SUFFIX)
-    const { bytes, removed } = await writeCleaned(
-      seg,
-      cleanedPath,
-      latest,
-      tombstoneHorizon,
-      lastBatchOfProducer,
-    )
+    const { bytes, removed, discarded } = await writeCleaned(seg, cleanedPath, round, tombstoneHorizon)
     if (removed === 0) {
       await rm(cleanedPath, { force: true })
       continue
     }
+    // Before the swap, so that a crash never leaves an index entry or a snapshot naming a marker that is gone.
+    if (discarded.length > 0) await forgetDiscardedMarkers(log, discarded)
     // The cleaned segment keeps the original's modification time, which retention and lag checks use.
     const mtime = new Date(seg.lastModified)
     await utimes(cleanedPath, mtime, mtime)
@@ -160,21 +175,43 @@ export async function compactLog(
   return result
 }
 
-/** Writes the kept batches of `seg` to `path` and fsyncs it; returns its size and the records removed. */
+/** A transaction marker that compaction leaves out. */
+interface DiscardedMarker {
+  producerId: bigint
+  /** The producer's previous marker in the log (-1: none): the discarded one closed what came after it. */
+  after: bigint
+  offset: bigint
+  abort: boolean
+}
+
+/** State carried through one run's segments, oldest first. */
+interface CleaningRound {
+  latest: Map<string, bigint>
+  txns: TxnScan
+  /** Producers with transactional data passed since their last marker: that marker must stay. */
+  txnDataSeen: Set<bigint>
+  /** The last marker passed per producer. */
+  lastMarker: Map<bigint, bigint>
+}
+
+/**
+ * Writes the kept batches of `seg` to `path` and fsyncs it; returns its size, the records removed and the
+ * markers left out.
+ */
 async function writeCleaned(
   seg: Segment,
   path: string,
-  latest: Map<string, bigint>,
+  round: CleaningRound,
   tombstoneHorizon: number,
-  lastBatchOfProducer: Map<bigint, bigint>,
-): Promise<{ bytes: number; removed: number }> {
+): Promise<{ bytes: number; removed: number; discarded: DiscardedMarker[] }> {
   const fh = await open(path, 'w')
   let written = 0
   let removed = 0
+  const discarded: DiscardedMarker[] = []
   const keepTombstones = seg.largestTimestamp > tombstoneHorizon
   try {
     for await (const { buf, pos, size } of batchesWithData(seg)) {
-      const out = await cleanBatch(buf, pos, size, latest, keepTombstones, lastBatchOfProducer)
+      const out = await cleanBatch(buf, pos, size, round, keepTombstones, discarded)
       removed += out.removed
       if (!out.batch) continue
       await fh.write(out.batch, 0, out.batch.length, written)
@@ -184,7 +221,7 @@ async function writeCleaned(
   } finally {
     await fh.close()
   }
-  return { bytes: written, removed }
+  return { bytes: written, removed, discarded }
 }
 
 interface CleanedBatch {
@@ -196,35 +233,48 @@ async function cleanBatch(
   buf: Buffer,
   pos: number,
   size: number,
-  latest: Map<string, bigint>,
+  round: CleaningRound,
   keepTombstones: boolean,
-  lastBatchOfProducer: Map<bigint, bigint>,
+  discarded: DiscardedMarker[],
 ): Promise<CleanedBatch> {
   const whole = buf.subarray(pos, pos + size)
   const attrs = attributesAt(buf, pos)
   const count = recordCountAt(buf, pos)
+  const base = buf.readBigInt64BE(pos)
+  const producerId = producerIdAt(buf, pos)
+  const lastOfProducer = producerId >= 0n && round.txns.lastBatchOfProducer.get(producerId) === base
+  if ((attrs & ATTR_CONTROL) !== 0) {
+    const hadData = round.txnDataSeen.delete(producerId)
+    const after = round.lastMarker.get(producerId) ?? -1n
+    round.lastMarker.set(producerId, base)
+    const type = controlType(buf, pos, size)
+    if (hadData || keepTombstones || lastOfProducer || type === null) return { batch: whole, removed: 0 }
+    discarded.push({ producerId, after, offset: base, abort: type === 'abort' })
+    return { batch: null, removed: count }
+  }
   if ((attrs & ATTR_TRANSACTIONAL) !== 0) {
-    if ((attrs & ATTR_CONTROL) !== 0 && !keepTombstones && isCommitMarker(buf, pos, size))
-      return { batch: null, removed: count }
-    return { batch: whole, removed: 0 }
+    round.txnDataSeen.add(producerId)
+    if (round.txns.isAborted(producerId, base)) {
+      if (count === 0) return { batch: lastOfProducer ? whole : null, removed: 0 }
+      return { batch: lastOfProducer ? emptyBatch(whole) : null, removed: count }
+    }
   }
   const records = await recordsOf(buf, pos, size)
   if (!records) return { batch: whole, removed: 0 }
-  const base = buf.readBigInt64BE(pos)
   const kept: Buffer[] = []
   let removed = 0
   for (const r of iterateRecords(records, count)) {
     const offset = base + BigInt(r.offsetDelta)
-    const newest = r.key ? latest.get(r.key.toString('latin1')) : undefined
+    const newest = r.key ? round.latest.get(r.key.toString('latin1')) : undefined
     const superseded = newest !== undefined && newest > offset
     if (superseded || (r.valueIsNull && !keepTombstones)) removed++
     else kept.push(records.subarray(r.start, r.end))
   }
   if (removed === 0) return { batch: whole, removed: 0 }
   if (kept.length === 0) {
-    const producerId = buf.readBigInt64BE(pos + OFF_PRODUCER_ID)
-    if (producerId < 0n || lastBatchOfProducer.get(producerId) !== base) return { batch: null, removed }
-    return { batch: emptyBatch(whole), removed }
+    // Kafka keeps an empty batch for a producer's last batch, so that its sequence and epoch survive
+    // (producer state is rebuilt from batch headers).
+    return { batch: lastOfProducer ? emptyBatch(whole) : null, removed }
   }
   // Same base offset, timestamps and lastOffsetDelta (the batch keeps its offset range); fewer records.
   const codec = COMPRESSION_NAMES[attrs & ATTR_COMPRESSION_MASK] ?? 'none'
@@ -261,16 +311,99 @@ async function recordsOf(buf: Buffer, pos: number, size: number): Promise<Buffer
   }
 }
 
-function isCommitMarker(buf: Buffer, pos: number, size: number): boolean {
-  if ((attributesAt(buf, pos) & ATTR_COMPRESSION_MASK) !== 0) return false
+function producerIdAt(buf: Buffer, pos: number): bigint {
+  return buf.readBigInt64BE(pos + OFF_PRODUCER_ID)
+}
+
+function minOffset(a: bigint, b: bigint): bigint {
+  if (a < 0n) return b
+  if (b < 0n) return a
+  return a < b ? a : b
+}
+
+/** The type of a control batch's marker (version int16, type int16 key), or null when unreadable. */
+function controlType(buf: Buffer, pos: number, size: number): 'commit' | 'abort' | null {
+  if ((attributesAt(buf, pos) & ATTR_COMPRESSION_MASK) !== 0 || recordCountAt(buf, pos) < 1) return null
   const records = buf.subarray(pos + BATCH_HEADER_SIZE, pos + size)
   try {
-    for (const r of iterateRecords(records, 1))
-      return r.key !== null && r.key.length >= 4 && r.key.readInt16BE(2) === 1
+    for (const r of iterateRecords(records, 1)) {
+      if (r.key === null || r.key.length < 4) return null
+      const type = r.key.readInt16BE(2)
+      return type === 1 ? 'commit' : type === 0 ? 'abort' : null
+    }
   } catch {
-    return false
+    return null
   }
-  return false
+  return null
+}
+
+/** What one pass over the whole log tells compaction about transactions. */
+interface TxnScan {
+  /** First offset of the earliest transaction without a marker yet, or -1. */
+  firstUnstableOffset: bigint
+  /** Base offset of each producer's last data batch, or of its last marker when it has no data left. */
+  lastBatchOfProducer: Map<bigint, bigint>
+  /** True for a transactional batch of `producerId` at `offset` that belongs to an aborted transaction. */
+  isAborted(producerId: bigint, offset: bigint): boolean
+}
+
+async function scanTransactions(log: PartitionLog): Promise<TxnScan> {
+  const start = log.logStartOffset
+  const open = new Map<bigint, bigint>()
+  /** Per producer: [first offset, marker offset] of each aborted transaction, in log order. */
+  const aborted = new Map<bigint, [bigint, bigint][]>()
+  const lastData = new Map<bigint, bigint>()
+  const lastControl = new Map<bigint, bigint>()
+  for (const seg of log.segmentList.slice()) {
+    for await (const { buf, pos, size } of batchesWithData(seg)) {
+      const producerId = producerIdAt(buf, pos)
+      if (producerId < 0n || lastOffsetAt(buf, pos) < start) continue
+      const base = buf.readBigInt64BE(pos)
+      const attrs = attributesAt(buf, pos)
+      if ((attrs & ATTR_CONTROL) !== 0) {
+        lastControl.set(producerId, base)
+        const first = open.get(producerId)
+        if (first === undefined) continue
+        open.delete(producerId)
+        if (controlType(buf, pos, size) === 'abort') {
+          let list = aborted.get(producerId)
+          if (list === undefined) aborted.set(producerId, (list = []))
+          list.push([first, base])
+        }
+      } else {
+        lastData.set(producerId, base)
+        if ((attrs & ATTR_TRANSACTIONAL) !== 0 && !open.has(producerId)) open.set(producerId, base)
+      }
+    }
+  }
+  let firstUnstableOffset = -1n
+  for (const first of open.values()) firstUnstableOffset = minOffset(firstUnstableOffset, first)
+  const lastBatchOfProducer = new Map(lastData)
+  for (const [producerId, offset] of lastControl)
+    if (!lastBatchOfProducer.has(producerId)) lastBatchOfProducer.set(producerId, offset)
+  return {
+    firstUnstableOffset,
+    lastBatchOfProducer,
+    isAborted: (producerId, offset) =>
+      aborted.get(producerId)?.some(([first, marker]) => first <= offset && offset < marker) ?? false,
+  }
+}
+
+/** Drops the aborted-index entries of discarded abort markers and the snapshots that predate the markers. */
+async function forgetDiscardedMarkers(
+  log: PartitionLog,
+  discarded: readonly DiscardedMarker[],
+): Promise<void> {
+  const aborts = discarded.filter((d) => d.abort)
+  if (aborts.length > 0) {
+    const index = await abortedIndexOf(log)
+    await index.remove((e) =>
+      aborts.some((d) => d.producerId === e.producerId && e.lastOffset > d.after && e.lastOffset <= d.offset),
+    )
+  }
+  let last = -1n
+  for (const d of discarded) if (d.offset > last) last = d.offset
+  await deleteSnapshotsUpTo(log.dir, last)
 }
 
 /** Every batch of `seg` with its bytes, read in chunks of about 1 MiB. */

@@ -3,7 +3,7 @@
 // names one aborted transaction, so READ_COMMITTED fetches can tell consumers which records to drop.
 // An entry goes into the file of the segment holding its abort marker. The entries of every file are kept
 // in memory once loaded (aborts are rare next to records).
-import { appendFile, readdir, readFile } from 'node:fs/promises'
+import { appendFile, open, readdir, readFile, rename, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 
 export const TXN_INDEX_SUFFIX = '.txnindex'
@@ -46,13 +46,18 @@ export function txnIndexFileName(segmentBaseOffset: bigint): string {
   return `${segmentBaseOffset.toString().padStart(20, '0')}${TXN_INDEX_SUFFIX}`
 }
 
+/** An entry and the segment whose file holds it. */
+interface FiledTxn extends AbortedTxn {
+  segmentBaseOffset: bigint
+}
+
 export class AbortedTxnIndex {
   readonly #dir: string
   /** Ordered by lastOffset (entries are appended as aborts complete). */
-  readonly #entries: AbortedTxn[]
+  #entries: FiledTxn[]
   #writes: Promise<void> = Promise.resolve()
 
-  private constructor(dir: string, entries: AbortedTxn[]) {
+  private constructor(dir: string, entries: FiledTxn[]) {
     this.#dir = dir
     this.#entries = entries
   }
@@ -64,8 +69,14 @@ export class AbortedTxnIndex {
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
     }
-    const entries: AbortedTxn[] = []
-    for (const n of names) entries.push(...decodeAbortedTxns(await readFile(join(dir, n))))
+    const entries: FiledTxn[] = []
+    for (const n of names) {
+      const segmentBaseOffset = BigInt(n.slice(0, -TXN_INDEX_SUFFIX.length))
+      // A file of a segment being deleted may vanish between the listing and the read.
+      const bytes = await readFile(join(dir, n)).catch(ignoreMissing)
+      if (bytes === null) continue
+      for (const e of decodeAbortedTxns(bytes)) entries.push({ ...e, segmentBaseOffset })
+    }
     entries.sort((a, b) => (a.lastOffset < b.lastOffset ? -1 : a.lastOffset > b.lastOffset ? 1 : 0))
     return new AbortedTxnIndex(dir, entries)
   }
@@ -76,11 +87,52 @@ export class AbortedTxnIndex {
 
   /** Records an aborted transaction; its entry goes to the file of the segment holding the marker. */
   append(entry: AbortedTxn, segmentBaseOffset: bigint): Promise<void> {
-    this.#entries.push(entry)
+    this.#entries.push({ ...entry, segmentBaseOffset })
     const file = join(this.#dir, txnIndexFileName(segmentBaseOffset))
-    const write = this.#writes.then(() => appendFile(file, encodeAbortedTxn(entry)))
-    this.#writes = write.catch(() => undefined)
-    return write
+    return this.#serial(() => appendFile(file, encodeAbortedTxn(entry)))
+  }
+
+  /**
+   * Removes the entries matching `drop` from memory and from their files (rewritten whole: temp file, fsync,
+   * rename; an emptied file is removed). Compaction calls it for the abort markers it discards.
+   */
+  remove(drop: (e: AbortedTxn) => boolean): Promise<void> {
+    const touched = new Set<bigint>()
+    for (const e of this.#entries) if (drop(e)) touched.add(e.segmentBaseOffset)
+    if (touched.size === 0) return Promise.resolve()
+    this.#entries = this.#entries.filter((e) => !drop(e))
+    const kept = this.#entries.filter((e) => touched.has(e.segmentBaseOffset))
+    return this.#serial(async () => {
+      for (const base of touched) {
+        const file = join(this.#dir, txnIndexFileName(base))
+        const rest = kept.filter((e) => e.segmentBaseOffset === base)
+        if (rest.length === 0) {
+          await rm(file, { force: true })
+          continue
+        }
+        const tmp = `${file}.tmp`
+        const fh = await open(tmp, 'w')
+        try {
+          await fh.writeFile(Buffer.concat(rest.map(encodeAbortedTxn)))
+          await fh.sync()
+        } finally {
+          await fh.close()
+        }
+        await rename(tmp, file)
+      }
+    })
+  }
+
+  /** Forgets the entries of transactions that ended below `offset` (their segments were deleted). */
+  forgetBefore(offset: bigint): void {
+    if (this.#entries.length > 0 && (this.#entries[0] as FiledTxn).lastOffset < offset)
+      this.#entries = this.#entries.filter((e) => e.lastOffset >= offset)
+  }
+
+  #serial(write: () => Promise<void>): Promise<void> {
+    const run = this.#writes.then(write)
+    this.#writes = run.catch(() => undefined)
+    return run
   }
 
   /** Aborted transactions overlapping [from, to): those a fetch of that range must report. */
@@ -103,6 +155,11 @@ export class AbortedTxnIndex {
   }
 }
 
+function ignoreMissing(err: unknown): null {
+  if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
+  return null
+}
+
 const indexes = new WeakMap<object, Promise<AbortedTxnIndex>>()
 
 /** The index of a partition log (keyed by the log object), loaded on first use. */
@@ -114,4 +171,9 @@ export function abortedIndexOf(log: { readonly dir: string }): Promise<AbortedTx
     p.catch(() => indexes.delete(log))
   }
   return p
+}
+
+/** The index of `log` if it was loaded, without loading it (nothing to update otherwise). */
+export function loadedAbortedIndexOf(log: object): Promise<AbortedTxnIndex> | undefined {
+  return indexes.get(log)
 }

@@ -142,31 +142,83 @@ describe('compaction', () => {
     await log.close()
   })
 
-  it('keeps transactional batches untouched and drops old commit markers only after delete.retention.ms', async () => {
+  it('compacts committed transactions, drops aborted ones, and keeps markers while their data is there', async () => {
     const log = await open({ 'delete.retention.ms': '100000' })
-    const txn = await buildRecordBatch({
-      records: [{ key: 'k', value: 'txn', timestamp: NOW - 1000 }],
-      transactional: true,
-      producerId: 9n,
-      producerEpoch: 0,
-      baseSequence: 0,
-    })
-    await log.append(txn)
-    await log.append(
-      buildControlBatch({
-        producerId: 9n,
-        producerEpoch: 0,
-        commit: true,
-        coordinatorEpoch: 1,
-        timestamp: NOW - 1000,
-      }),
-    )
+    const txn = async (
+      producerId: bigint,
+      baseSequence: number,
+      key: string,
+      value: string,
+      commit: boolean,
+    ) => {
+      await log.append(
+        await buildRecordBatch({
+          records: [{ key, value, timestamp: NOW - 1000 }],
+          transactional: true,
+          producerId,
+          producerEpoch: 0,
+          baseSequence,
+        }),
+      )
+      await log.append(
+        buildControlBatch({
+          producerId,
+          producerEpoch: 0,
+          commit,
+          coordinatorEpoch: 1,
+          timestamp: NOW - 1000,
+        }),
+      )
+    }
+    await txn(9n, 0, 'k', 'txn', true)
+    await txn(8n, 0, 'x', 'aborted', false)
+    await txn(9n, 1, 'j', 'j1', true)
+    await txn(8n, 1, 'y', 'y1', true)
     await put(log, [['k', 'plain']])
     await log.roll()
+    // Superseded and aborted records go; their markers stay while their batches were there this run.
     await compactLog(log, NOW, { force: true })
-    expect((await all(log)).map((r) => `${r.key}=${r.value}`)).toEqual(['k=txn', 'CONTROL=null', 'k=plain'])
+    const marker = 'CONTROL=null'
+    expect((await all(log)).map((r) => `${r.key}=${r.value}`)).toEqual([
+      marker,
+      marker,
+      'j=j1',
+      marker,
+      'y=y1',
+      marker,
+      'k=plain',
+    ])
+    // Within delete.retention.ms markers stay; past it, those without data go.
+    await compactLog(log, NOW, { force: true })
+    expect(await all(log)).toHaveLength(7)
     await compactLog(log, NOW + 200_000, { force: true })
-    expect((await all(log)).map((r) => `${r.key}=${r.value}`)).toEqual(['k=txn', 'k=plain'])
+    expect((await all(log)).map((r) => `${r.key}=${r.value}`)).toEqual([
+      'j=j1',
+      marker,
+      'y=y1',
+      marker,
+      'k=plain',
+    ])
+    await log.close()
+  })
+
+  it('does not clean from the first offset of an open transaction on', async () => {
+    const log = await open()
+    await put(log, [['k', 'old']])
+    await log.append(
+      await buildRecordBatch({
+        records: [{ key: 'k', value: 'open', timestamp: NOW - 1000 }],
+        transactional: true,
+        producerId: 5n,
+        producerEpoch: 0,
+        baseSequence: 0,
+      }),
+    )
+    await log.roll()
+    await put(log, [['k', 'newest']])
+    await log.roll()
+    await compactLog(log, NOW, { force: true })
+    expect((await all(log)).map((r) => r.value)).toEqual(['old', 'open', 'newest'])
     await log.close()
   })
 
