@@ -50,8 +50,6 @@ export const SUPPORTED_OPERATIONS = {
     AclOperation.DESCRIBE_CONFIGS,
     AclOperation.ALTER_CONFIGS,
     AclOperation.IDEMPOTENT_WRITE,
-    AclOperation.CREATE_TOKENS,
-    AclOperation.DESCRIBE_TOKENS,
   ],
 } as const
 
