@@ -116,6 +116,8 @@ export class Connection {
 
   close(): void {
     this.#closed = true
+    // Responses already written but still corked go out first, as they did before the close.
+    if (this.#corked) this.#uncork()
     if (!this.#socket.destroyed) this.#socket.destroy()
   }
 
