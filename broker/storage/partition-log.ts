@@ -63,7 +63,9 @@ import type { HandleCache } from './handle-cache.ts'
 import { isDeleteEnabled, type LogConfig } from './log-config.ts'
 import { iterateRecords } from './record-scan.ts'
 import { Segment, type AppendedBatch, type BatchLocation } from './segment.ts'
+import { deleteFiles, retireSiblings } from './segment-siblings.ts'
 import { SerialQueue } from './serial-queue.ts'
+import { TXN_INDEX_SUFFIX, loadedAbortedIndexOf } from './txn-index.ts'
 
 export interface AppendOptions {
   /** Written into each batch's partitionLeaderEpoch (outside the CRC). */
@@ -188,7 +190,8 @@ export class PartitionLog {
   /** Appends waiting for a group write that has not started yet; new appends join it. */
   #openGroup: QueuedAppend[] | null = null
   readonly #flushQueue = new SerialQueue()
-  readonly #pendingDeletes = new Map<Segment, NodeJS.Timeout>()
+  /** Segments renamed to `.deleted`, with their timers and sibling files going with them. */
+  readonly #pendingDeletes = new Map<Segment, { timer: NodeJS.Timeout; siblings: readonly string[] }>()
   /** Where recent fetches ended (next offset -> segment position), so sequential consumers skip the lookup. */
   readonly #readHints = new Map<bigint, { segment: Segment; position: number; size: number }>()
   /** Filled by open(): what recovery did. */
@@ -818,7 +821,35 @@ export class PartitionLog {
     } catch (err) {
       throw this.#fail('segment deletion', err)
     }
+    await this.#retireSiblings(doomed)
     return doomed.length
+  }
+
+  /**
+   * The .txnindex files and producer snapshots of deleted segments go the same way (segment-siblings.ts).
+   * A failure here leaves a stale file behind, not a broken log, so it is reported, not fatal.
+   */
+  async #retireSiblings(doomed: readonly Segment[]): Promise<void> {
+    const start = this.#logStartOffset
+    void loadedAbortedIndexOf(this)?.then(
+      (index) => index.forgetBefore(start),
+      () => undefined,
+    )
+    try {
+      const siblings = await retireSiblings(
+        this.dir,
+        doomed.map((s) => s.baseOffset),
+        start,
+      )
+      const last = doomed[doomed.length - 1] as Segment
+      const pending = this.#pendingDeletes.get(last)
+      if (pending) this.#pendingDeletes.set(last, { ...pending, siblings })
+      else await deleteFiles(siblings)
+    } catch (err) {
+      this.#log(
+        `${this.topic}-${this.partition}: failed to delete the files beside deleted segments: ${String(err)}`,
+      )
+    }
   }
 
   /** Kafka's two steps: rename to `.deleted` now, unlink after file.delete.delay.ms. */
@@ -829,11 +860,14 @@ export class PartitionLog {
 
   #startDeleteTimer(seg: Segment): void {
     const timer = setTimeout(() => {
+      const siblings = this.#pendingDeletes.get(seg)?.siblings ?? []
       this.#pendingDeletes.delete(seg)
-      seg.deleteFiles().catch((err: unknown) => this.#log(`failed to delete ${seg.logPath}: ${String(err)}`))
+      Promise.all([seg.deleteFiles(), deleteFiles(siblings)]).catch((err: unknown) =>
+        this.#log(`failed to delete ${seg.logPath}: ${String(err)}`),
+      )
     }, this.#config.fileDeleteDelayMs)
     timer.unref()
-    this.#pendingDeletes.set(seg, timer)
+    this.#pendingDeletes.set(seg, { timer, siblings: [] })
   }
 
   /** Segments renamed to `.deleted` and waiting for their unlink. */
@@ -914,9 +948,10 @@ export class PartitionLog {
       if (this.#closed) return
       if (opts.flush !== false && !this.#failure) await this.flush()
       this.#closed = true
-      for (const [seg, timer] of this.#pendingDeletes) {
+      for (const [seg, { timer, siblings }] of this.#pendingDeletes) {
         clearTimeout(timer)
         await seg.deleteFiles()
+        await deleteFiles(siblings)
       }
       this.#pendingDeletes.clear()
       for (const seg of this.#segments) {
@@ -930,7 +965,7 @@ export class PartitionLog {
   async closeForDeletion(): Promise<void> {
     await this.#serial(async () => {
       this.#closed = true
-      for (const timer of this.#pendingDeletes.values()) clearTimeout(timer)
+      for (const { timer } of this.#pendingDeletes.values()) clearTimeout(timer)
       this.#pendingDeletes.clear()
       await this.#cache.closeUnder(this.dir + '/')
     })
@@ -977,7 +1012,10 @@ export class PartitionLog {
       .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
     // Orphan indexes (no .log) would confuse a later segment with the same base.
     for (const n of names) {
-      const b = parseSegmentFileName(n, INDEX_SUFFIX) ?? parseSegmentFileName(n, TIME_INDEX_SUFFIX)
+      const b =
+        parseSegmentFileName(n, INDEX_SUFFIX) ??
+        parseSegmentFileName(n, TIME_INDEX_SUFFIX) ??
+        parseSegmentFileName(n, TXN_INDEX_SUFFIX)
       if (b !== null && !bases.includes(b)) await rm(join(this.dir, n), { force: true })
     }
     const interval = this.#config.indexIntervalBytes
@@ -998,7 +1036,7 @@ export class PartitionLog {
           this.#segments.push(segment)
           // Everything after the first invalid batch is unreadable by definition: later segments go too.
           for (const later of bases.slice(i + 1)) {
-            for (const suffix of [LOG_SUFFIX, INDEX_SUFFIX, TIME_INDEX_SUFFIX])
+            for (const suffix of [LOG_SUFFIX, INDEX_SUFFIX, TIME_INDEX_SUFFIX, TXN_INDEX_SUFFIX])
               await rm(segmentFile(this.dir, later, suffix), { force: true })
             this.recovery.segmentsDropped++
           }
