@@ -178,12 +178,17 @@ async function start(
   const first = endpoints[0] as ListenerEndpoint
   state.advertised = first.advertised
   const address = { host: first.host, port: first.port }
-  void startGroupCoordinator(state).catch((err: unknown) =>
-    log.error({ err: (err as Error).message }, 'consumer groups could not be loaded'),
-  )
-  void startTransactionCoordinator(state).catch((err: unknown) =>
-    log.error({ err: (err as Error).message }, 'transaction coordinator could not be loaded'),
-  )
+  // The coordinators load in the background (clients retry COORDINATOR_LOAD_IN_PROGRESS meanwhile), from
+  // the next turn of the event loop: creating __consumer_offsets on a new data directory is ~15 ms of
+  // synchronous work (its metadata records, the CRC-32C module) that need not hold up the ready line.
+  setImmediate(() => {
+    void startGroupCoordinator(state).catch((err: unknown) =>
+      log.error({ err: (err as Error).message }, 'consumer groups could not be loaded'),
+    )
+    void startTransactionCoordinator(state).catch((err: unknown) =>
+      log.error({ err: (err as Error).message }, 'transaction coordinator could not be loaded'),
+    )
+  })
   for (const e of endpoints) {
     if (!isLoopback(e.host)) {
       log.warn({ host: e.host }, 'listening on a non-loopback address: other machines can reach this broker')

@@ -10,7 +10,6 @@
 //   listSegments(dir)                    the segments of a partition directory with their files and sizes
 import { open, readdir, stat, type FileHandle } from 'node:fs/promises'
 import { join } from 'node:path'
-import { crc32c } from '@node-rs/crc32'
 import {
   ATTR_CONTROL,
   ATTR_TIMESTAMP_LOG_APPEND,
@@ -24,6 +23,7 @@ import {
   computeBatchCrc,
   readBatchHeader,
 } from '../protocol/records/batch-header.ts'
+import { crc32c } from '../protocol/records/crc32c.ts'
 import { INDEX_SUFFIX, LOG_SUFFIX, TIME_INDEX_SUFFIX, parseSegmentFileName } from './file-names.ts'
 import { OFFSET_INDEX_ENTRY_SIZE } from './offset-index.ts'
 import { TIME_INDEX_ENTRY_SIZE } from './time-index.ts'
