@@ -182,6 +182,7 @@ async function start(
   // the next turn of the event loop: creating __consumer_offsets on a new data directory is ~15 ms of
   // synchronous work (its metadata records, the CRC-32C module) that need not hold up the ready line.
   setImmediate(() => {
+    if (closing !== null) return
     void startGroupCoordinator(state).catch((err: unknown) =>
       log.error({ err: (err as Error).message }, 'consumer groups could not be loaded'),
     )
