@@ -236,10 +236,11 @@ export class Segment {
     const held = this.#tail.read(position, len)
     if (held !== null) return held
     const ahead = this.#ahead
-    if (ahead !== null && ahead.position === position && ahead.length >= len) {
+    if (ahead !== null && ahead.position === position) {
+      // Used once; a window read when less was written than is asked for now is dropped.
       this.#ahead = null
       heldBytes.release(ahead)
-      const data = await ahead.data.catch(() => null)
+      const data = ahead.length >= len ? await ahead.data.catch(() => null) : null
       if (data !== null && data.length >= len) return data.subarray(0, len)
     }
     const buf = Buffer.allocUnsafe(len)
