@@ -18,6 +18,8 @@ export interface ProducerStateLog {
   /** True once the log is closed (its topic was deleted, or the broker is stopping). */
   isClosed(): boolean
   logEndOffset(): bigint
+  /** The first offset still in the log (segments below it were deleted). */
+  logStartOffset?(): bigint
   /** The headers of the batches at and after `from`, in offset order. */
   replay(from: bigint): AsyncIterable<ReplayedBatch>
   /** Bounds the log's last stable offset by the earliest open transaction (-1: none open). */
@@ -55,6 +57,10 @@ export class PartitionProducers {
       p.table.load(snap.entries)
       p.lastSnapshotOffset = snap.offset
       from = snap.offset
+      // The log start has passed this snapshot: the deleted segments may have held the markers of the
+      // transactions it has open. The replay (from the log start) reopens those with batches still in the log.
+      if (snap.offset < (log.logStartOffset?.() ?? 0n))
+        for (const e of p.table.entries()) e.currentTxnFirstOffset = -1n
     }
     if (from < end) {
       for await (const b of log.replay(from)) {

@@ -61,6 +61,7 @@ function producerStateLog(log: PartitionLog): ProducerStateLog {
     dir: log.dir,
     isClosed: () => log.closed,
     logEndOffset: () => log.logEndOffset,
+    logStartOffset: () => log.logStartOffset,
     setFirstUnstableOffset: (offset) => log.setFirstUnstableOffset(offset),
     async *replay(from: bigint): AsyncGenerator<ReplayedBatch> {
       for await (const b of log.batchHeaders(from)) {

@@ -1,7 +1,7 @@
-// Compaction of a log with transactions, then a restart: READ_COMMITTED reads must still see exactly the
-// committed records and the last stable offset must reach the high watermark once no transaction is open.
-// The restart replays producer state from the compacted log itself (no snapshot at the log end, as after a
-// crash), which is what needs the markers the cleaner keeps.
+// Compaction (and segment deletion) of a log with transactions, then a restart: READ_COMMITTED reads must
+// still see exactly the committed records and the last stable offset must reach the high watermark once no
+// transaction is open. The restart replays producer state from the log itself (no snapshot at the log end,
+// as after a crash), which is what needs the markers the cleaner keeps.
 import { readdirSync } from 'node:fs'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { iterateBatches } from '../../broker/protocol/records/batches.ts'
@@ -168,5 +168,23 @@ describe('compaction of transactional data', () => {
     await producersOf(dataPath, log)
     expect(log.lastStableOffset).toBe(log.highWatermark)
     expect((await readCommitted(log)).sort()).toEqual([...expected, 'e=open', 'f=f1', 'g=g1'].sort())
+  })
+})
+
+describe('deleting segments under transactions', () => {
+  it('does not replay a transaction from a snapshot older than the log start when its marker is gone', async () => {
+    let log = logs.getLog(TOPIC, 0)!
+    await produce(log, 1n, [['a', 'a1']])
+    // The newest snapshot (kept when segments below it go) has producer 1's transaction open.
+    await (await producersOf(dataPath, log)).snapshot()
+    await end(1n, true)
+    await produce(log, 2n, [['b', 'b1']], false)
+    await log.roll()
+    await produce(log, 2n, [['c', 'c1']], false)
+    await log.deleteRecordsBefore(log.logEndOffset - 1n)
+    log = await restart()
+    await producersOf(dataPath, log)
+    expect(log.lastStableOffset).toBe(log.highWatermark)
+    expect(await readCommitted(log)).toEqual(['c=c1'])
   })
 })
