@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process'
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { isAbsolute, join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildCli, ROOT } from '../../scripts/build-cli.ts'
 
@@ -20,11 +20,13 @@ describe('bundled command line', () => {
   })
   afterAll(() => rm(dir, { recursive: true, force: true }))
 
-  it('starts a broker that prints its ready line and stops cleanly on SIGTERM', async () => {
+  it('starts a broker that prints its ready line, logs through the bundled pino, stops on SIGTERM', async () => {
     const data = await mkdtemp(join(tmpdir(), 'strata-bundle-'))
     const child = spawn(process.execPath, [entry, 'broker', '--port', '0', '--data-dir', data], {
-      stdio: ['ignore', 'pipe', 'ignore'],
+      stdio: ['ignore', 'pipe', 'pipe'],
     })
+    let logs = ''
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (logs += d))
     const line = await new Promise<string>((resolve) => {
       let out = ''
       child.stdout.setEncoding('utf8').on('data', (d: string) => {
@@ -36,7 +38,20 @@ describe('bundled command line', () => {
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve))
     child.kill('SIGTERM')
     expect(await exited).toBe(0)
+    const messages = logs
+      .trim()
+      .split('\n')
+      .map((l) => (JSON.parse(l) as { msg: string }).msg)
+    expect(messages).toContain('broker started')
+    expect(messages).toContain('broker stopped')
     await rm(data, { recursive: true, force: true })
+  })
+
+  it("lists the source files it was built from, for the launcher's freshness check", async () => {
+    const inputs = JSON.parse(await readFile(join(dir, 'inputs.json'), 'utf8')) as string[]
+    expect(inputs).toContain('broker/cli/main.ts')
+    expect(inputs).toContain('broker/server/broker.ts')
+    expect(inputs.some(isAbsolute)).toBe(false)
   })
 
   it('loads a command chunk on demand (help of topic)', async () => {
