@@ -1,6 +1,6 @@
 // The sparse offset index (.index): 8-byte entries of (offset - baseOffset) int32 and the byte position of the
 // batch in the .log, one every index.interval.bytes. The offset is the batch's last offset, as Kafka writes it.
-import { IndexBuffer } from './index-buffer.ts'
+import { FixedEntryIndex, type EntryLayout } from './fixed-entry-index.ts'
 
 export const OFFSET_INDEX_ENTRY_SIZE = 8
 
@@ -9,24 +9,26 @@ export interface OffsetPosition {
   position: number
 }
 
-export class OffsetIndex extends IndexBuffer {
-  readonly baseOffset: bigint
+const LAYOUT: EntryLayout<OffsetPosition> = {
+  size: OFFSET_INDEX_ENTRY_SIZE,
+  relativeOffsetAt: 0,
+  read: (buf, at, base) => ({
+    offset: base + BigInt(buf.readInt32BE(at)),
+    position: buf.readInt32BE(at + 4),
+  }),
+  write: (buf, at, e, base) => {
+    buf.writeInt32BE(Number(e.offset - base), at)
+    buf.writeInt32BE(e.position, at + 4)
+  },
+}
 
+export class OffsetIndex extends FixedEntryIndex<OffsetPosition> {
   constructor(baseOffset: bigint, initial?: Buffer) {
-    super(OFFSET_INDEX_ENTRY_SIZE, initial)
-    this.baseOffset = baseOffset
-  }
-
-  relativeOffset(i: number): number {
-    return this.bytes.readInt32BE(i * OFFSET_INDEX_ENTRY_SIZE)
+    super(baseOffset, LAYOUT, initial)
   }
 
   position(i: number): number {
     return this.bytes.readInt32BE(i * OFFSET_INDEX_ENTRY_SIZE + 4)
-  }
-
-  entry(i: number): OffsetPosition {
-    return { offset: this.baseOffset + BigInt(this.relativeOffset(i)), position: this.position(i) }
   }
 
   lastEntry(): OffsetPosition {
@@ -34,17 +36,13 @@ export class OffsetIndex extends IndexBuffer {
   }
 
   append(offset: bigint, position: number): void {
-    const rel = Number(offset - this.baseOffset)
-    if (this.count > 0 && rel <= this.relativeOffset(this.count - 1)) return
-    const at = this.reserve()
-    this.bytes.writeInt32BE(rel, at)
-    this.bytes.writeInt32BE(position, at + 4)
+    if (this.count > 0 && Number(offset - this.baseOffset) <= this.relativeOffset(this.count - 1)) return
+    this.add({ offset, position })
   }
 
   /** The entry with the largest offset <= `offset`, or (baseOffset, 0) when there is none. */
   lookup(offset: bigint): OffsetPosition {
-    const rel = Number(offset - this.baseOffset)
-    const i = this.floorIndex((k) => this.relativeOffset(k), rel)
+    const i = this.floorByOffset(offset)
     return i < 0 ? { offset: this.baseOffset, position: 0 } : this.entry(i)
   }
 
@@ -55,17 +53,12 @@ export class OffsetIndex extends IndexBuffer {
 
   /** Why the index cannot be trusted for a .log of `logSize` bytes, or null. */
   sanityError(fileSize: number, logSize: number): string | null {
-    if (fileSize % OFFSET_INDEX_ENTRY_SIZE !== 0) return `size ${fileSize} is not a multiple of 8`
-    let prevRel = -1
-    let prevPos = -1
-    for (let i = 0; i < this.count; i++) {
-      const rel = this.relativeOffset(i)
+    return this.firstError(fileSize, (i) => {
       const pos = this.position(i)
-      if (rel <= prevRel || pos <= prevPos) return `entry ${i} is not above the previous one`
-      if (pos >= logSize) return `entry ${i} points past the end of the log`
-      prevRel = rel
-      prevPos = pos
-    }
-    return null
+      const prevRel = i === 0 ? -1 : this.relativeOffset(i - 1)
+      const prevPos = i === 0 ? -1 : this.position(i - 1)
+      if (this.relativeOffset(i) <= prevRel || pos <= prevPos) return 'is not above the previous one'
+      return pos >= logSize ? 'points past the end of the log' : null
+    })
   }
 }

@@ -1,6 +1,6 @@
 // The sparse time index (.timeindex): 12-byte entries of timestamp int64 and (offset - baseOffset) int32,
 // appended only when the segment's largest timestamp grows, so timestamps are increasing in the file.
-import { IndexBuffer } from './index-buffer.ts'
+import { FixedEntryIndex, type EntryLayout } from './fixed-entry-index.ts'
 
 export const TIME_INDEX_ENTRY_SIZE = 12
 
@@ -9,24 +9,26 @@ export interface TimestampOffset {
   offset: bigint
 }
 
-export class TimeIndex extends IndexBuffer {
-  readonly baseOffset: bigint
+const LAYOUT: EntryLayout<TimestampOffset> = {
+  size: TIME_INDEX_ENTRY_SIZE,
+  relativeOffsetAt: 8,
+  read: (buf, at, base) => ({
+    timestamp: buf.readBigInt64BE(at),
+    offset: base + BigInt(buf.readInt32BE(at + 8)),
+  }),
+  write: (buf, at, e, base) => {
+    buf.writeBigInt64BE(e.timestamp, at)
+    buf.writeInt32BE(Number(e.offset - base), at + 8)
+  },
+}
 
+export class TimeIndex extends FixedEntryIndex<TimestampOffset> {
   constructor(baseOffset: bigint, initial?: Buffer) {
-    super(TIME_INDEX_ENTRY_SIZE, initial)
-    this.baseOffset = baseOffset
+    super(baseOffset, LAYOUT, initial)
   }
 
   timestamp(i: number): bigint {
     return this.bytes.readBigInt64BE(i * TIME_INDEX_ENTRY_SIZE)
-  }
-
-  relativeOffset(i: number): number {
-    return this.bytes.readInt32BE(i * TIME_INDEX_ENTRY_SIZE + 8)
-  }
-
-  entry(i: number): TimestampOffset {
-    return { timestamp: this.timestamp(i), offset: this.baseOffset + BigInt(this.relativeOffset(i)) }
   }
 
   lastEntry(): TimestampOffset | null {
@@ -41,9 +43,7 @@ export class TimeIndex extends IndexBuffer {
       if (timestamp <= this.timestamp(last)) return
       if (Number(offset - this.baseOffset) < this.relativeOffset(last)) return
     }
-    const at = this.reserve()
-    this.bytes.writeBigInt64BE(timestamp, at)
-    this.bytes.writeInt32BE(Number(offset - this.baseOffset), at + 8)
+    this.add({ timestamp, offset })
   }
 
   /** The entry with the largest timestamp <= `timestamp`, or (-1, baseOffset) when there is none. */
@@ -54,23 +54,17 @@ export class TimeIndex extends IndexBuffer {
 
   /** Keeps the entries whose offset is below `offset` (for truncation). */
   truncateToOffset(offset: bigint): void {
-    const rel = Number(offset - this.baseOffset)
-    this.truncateEntries(this.floorIndex((k) => this.relativeOffset(k), rel - 1) + 1)
+    this.truncateEntries(this.floorByOffset(offset - 1n) + 1)
   }
 
   sanityError(fileSize: number, nextOffset: bigint): string | null {
-    if (fileSize % TIME_INDEX_ENTRY_SIZE !== 0) return `size ${fileSize} is not a multiple of 12`
-    let prevTs = -1n
-    let prevRel = -1
-    for (let i = 0; i < this.count; i++) {
-      const ts = this.timestamp(i)
+    return this.firstError(fileSize, (i) => {
       const rel = this.relativeOffset(i)
-      if (ts <= prevTs || rel < prevRel) return `entry ${i} is not above the previous one`
-      if (this.baseOffset + BigInt(rel) >= nextOffset && nextOffset > this.baseOffset)
-        return `entry ${i} points past the end of the log`
-      prevTs = ts
-      prevRel = rel
-    }
-    return null
+      if (i > 0 && rel < this.relativeOffset(i - 1)) return 'is not above the previous one'
+      if (this.timestamp(i) <= (i === 0 ? -1n : this.timestamp(i - 1))) return 'is not above the previous one'
+      return this.baseOffset + BigInt(rel) >= nextOffset && nextOffset > this.baseOffset
+        ? 'points past the end of the log'
+        : null
+    })
   }
 }

@@ -1,18 +1,34 @@
-// The in-memory image of a sparse index file (.index or .timeindex): entries in their on-disk byte format,
-// appended in memory on the append path and written to the file on flush, roll and close. The file may lag
-// behind the memory between flushes; recovery rebuilds every index after the recovery point, so a stale
-// index on disk is never trusted after a crash.
+// A sparse index file of fixed-size entries (.index, .timeindex), each holding an offset relative to the
+// segment's base offset; the index classes only describe their entry layout. The entries live in memory in
+// their on-disk byte format, appended on the append path and written to the file on flush, roll and close.
+// The file may lag behind the memory between flushes; recovery rebuilds every index after the recovery
+// point, so a stale index on disk is never trusted after a crash.
 import type { FileHandle } from 'node:fs/promises'
 
-export class IndexBuffer {
+/** How an index file lays out one entry. */
+export interface EntryLayout<E> {
+  /** Bytes per entry. */
+  size: number
+  /** Where in the entry its int32 offset relative to the segment base is. */
+  relativeOffsetAt: number
+  read(buf: Buffer, at: number, baseOffset: bigint): E
+  write(buf: Buffer, at: number, entry: E, baseOffset: bigint): void
+}
+
+export class FixedEntryIndex<E> {
+  readonly baseOffset: bigint
   readonly entrySize: number
+  readonly #layout: EntryLayout<E>
   #buf: Buffer
   #count = 0
   #persisted = 0
   /** The file holds more (stale) bytes than the memory: persist must truncate it. */
   #truncateFile = false
 
-  constructor(entrySize: number, initial?: Buffer) {
+  constructor(baseOffset: bigint, layout: EntryLayout<E>, initial?: Buffer) {
+    this.baseOffset = baseOffset
+    this.#layout = layout
+    const entrySize = layout.size
     this.entrySize = entrySize
     if (initial) {
       this.#count = Math.floor(initial.length / entrySize)
@@ -37,8 +53,23 @@ export class IndexBuffer {
     return this.#persisted !== this.#count || this.#truncateFile
   }
 
+  entry(i: number): E {
+    return this.#layout.read(this.#buf, i * this.entrySize, this.baseOffset)
+  }
+
+  /** The offset of entry `i` relative to the base offset. */
+  relativeOffset(i: number): number {
+    return this.#buf.readInt32BE(i * this.entrySize + this.#layout.relativeOffsetAt)
+  }
+
+  /** Appends `entry` (callers check that it keeps the index ordered). */
+  protected add(entry: E): void {
+    const at = this.#reserve() // first: it may replace the buffer
+    this.#layout.write(this.#buf, at, entry, this.baseOffset)
+  }
+
   /** Space for one more entry, growing the buffer geometrically; returns its byte position. */
-  protected reserve(): number {
+  #reserve(): number {
     const pos = this.#count * this.entrySize
     if (pos + this.entrySize > this.#buf.length) {
       const bigger = Buffer.alloc(this.#buf.length * 2)
@@ -51,6 +82,24 @@ export class IndexBuffer {
 
   protected get bytes(): Buffer {
     return this.#buf
+  }
+
+  /** Largest entry index whose offset is <= `offset`, or -1. */
+  protected floorByOffset(offset: bigint): number {
+    return this.floorIndex((k) => this.relativeOffset(k), Number(offset - this.baseOffset))
+  }
+
+  /**
+   * Why the loaded file cannot be trusted: a size that is not whole entries, or the first entry `bad`
+   * rejects (it reads entries in place: this runs over every index at start-up), or null.
+   */
+  protected firstError(fileSize: number, bad: (i: number) => string | null): string | null {
+    if (fileSize % this.entrySize !== 0) return `size ${fileSize} is not a multiple of ${this.entrySize}`
+    for (let i = 0; i < this.#count; i++) {
+      const why = bad(i)
+      if (why !== null) return `entry ${i} ${why}`
+    }
+    return null
   }
 
   /** Largest entry index i with key(i) <= target, or -1. `key` must be nondecreasing. */
