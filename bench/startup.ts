@@ -93,7 +93,7 @@ export async function startupBench(quick: boolean): Promise<Row[]> {
   await createTopic(broker.port, 'bench-start', 1000)
   progress('1000 partitions created')
   const count = Math.round((gb * 1e9) / 1024)
-  await runDriver([
+  const written = await runDriver([
     'produce',
     '--bootstrap',
     broker.bootstrap,
@@ -107,7 +107,12 @@ export async function startupBench(quick: boolean): Promise<Row[]> {
     String(count),
   ])
   await broker.stop()
-  progress(`${gb} GB written`)
+  if (written.undelivered !== 0) {
+    throw new Error(
+      `filling bench-start: ${written.undelivered} records undelivered ${String(written.errors)}`,
+    )
+  }
+  progress(`${gb} GB written in ${Number(written.seconds).toFixed(0)} s`)
   const filled = await timeRuns(runs, async () => brokerArgs(full), READY)
   await rm(tmp, { recursive: true, force: true })
   const ratio = empty / bare
