@@ -5,22 +5,22 @@
 //   timestamp int64 | coordinatorEpoch int32 | currentTxnFirstOffset int64
 // A snapshot at offset N holds the state after every batch below N; recovery replays the batches from N.
 // Like Kafka's, the format keeps only the last batch of each producer.
-import { open, readdir, readFile, rename, unlink } from 'node:fs/promises'
+import { open, readFile, rename, unlink } from 'node:fs/promises'
 import { join } from 'node:path'
 import { crc32c } from '../protocol/records/crc32c.ts'
+import { SNAPSHOT_SUFFIX, snapshotOffsets } from '../storage/segment-siblings.ts'
 import { entryFromSnapshot, NO_SEQUENCE, type ProducerEntry } from './producer-state.ts'
 
 export const SNAPSHOT_VERSION = 1
 const HEADER_SIZE = 10
 const ENTRY_SIZE = 46
-const SUFFIX = '.snapshot'
 
 export class SnapshotFormatError extends Error {
   override name = 'SnapshotFormatError'
 }
 
 export function snapshotFileName(offset: bigint): string {
-  return `${offset.toString().padStart(20, '0')}${SUFFIX}`
+  return `${offset.toString().padStart(20, '0')}${SNAPSHOT_SUFFIX}`
 }
 
 export function encodeSnapshot(entries: Iterable<ProducerEntry>): Buffer {
@@ -90,15 +90,6 @@ export async function writeSnapshot(
   await rename(tmp, file)
 }
 
-/** Offsets of the snapshot files in `dir`, ascending. */
-export async function listSnapshots(dir: string): Promise<bigint[]> {
-  const names = await readdir(dir)
-  return names
-    .filter((n) => /^\d{20}\.snapshot$/.test(n))
-    .map((n) => BigInt(n.slice(0, 20)))
-    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
-}
-
 export interface LoadedSnapshot {
   offset: bigint
   entries: ProducerEntry[]
@@ -112,7 +103,7 @@ export async function loadLatestSnapshot(
   dir: string,
   maxOffset: bigint,
 ): Promise<LoadedSnapshot | undefined> {
-  const offsets = await listSnapshots(dir)
+  const offsets = await snapshotOffsets(dir)
   for (let i = offsets.length - 1; i >= 0; i--) {
     const offset = offsets[i] as bigint
     const file = join(dir, snapshotFileName(offset))
@@ -132,7 +123,7 @@ export async function loadLatestSnapshot(
 
 /** Deletes all but the newest `keep` snapshots. */
 export async function pruneSnapshots(dir: string, keep: number): Promise<void> {
-  const offsets = await listSnapshots(dir)
+  const offsets = await snapshotOffsets(dir)
   for (const offset of offsets.slice(0, Math.max(0, offsets.length - keep))) {
     await unlink(join(dir, snapshotFileName(offset))).catch(() => undefined)
   }
