@@ -117,6 +117,27 @@ describe('LogManager', () => {
     await m.close()
   })
 
+  it('reopens more partitions than it loads at once, each at its own end, after a clean stop and a crash', async () => {
+    const m = await LogManager.open(root, { maxOpenFiles: 16 })
+    for (let p = 0; p < 40; p++) await (await m.createLog('wide', p)).append(await batchOf(1 + (p % 5)))
+    await m.close()
+    const ends = (mgr: LogManager): string[] =>
+      mgr.partitions().map((e) => `${e.topic}/${e.partition}@${e.log.logEndOffset}`)
+    const expected = Array.from({ length: 40 }, (_, p) => `wide/${p}@${1 + (p % 5)}`)
+
+    const clean = await LogManager.open(root, { maxOpenFiles: 16 })
+    expect(clean.hadCleanShutdown).toBe(true)
+    expect(ends(clean).sort()).toEqual([...expected].sort())
+    await Promise.all(clean.partitions().map((e) => e.log.flush()))
+    // No close: the next open recovers every partition, as after a crash.
+    const crashed = await LogManager.open(root, { maxOpenFiles: 16 })
+    expect(crashed.hadCleanShutdown).toBe(false)
+    expect(ends(crashed).sort()).toEqual([...expected].sort())
+    expect(ends(crashed)).toEqual(ends(clean))
+    await clean.cache.closeAll()
+    await crashed.close()
+  })
+
   it('runs flush.ms, retention and config updates from its background steps', async () => {
     let now = 1_700_000_000_000
     const m = await LogManager.open(root, {
