@@ -86,6 +86,7 @@ async function start(
     defaults: logConfigFor(config, new Map()),
     topicConfig: topicLogConfig,
     retentionCheckIntervalMs: config.int('log.retention.check.interval.ms'),
+    compactionIntervalMs: config.bool('log.cleaner.enable') ? config.int('log.cleaner.backoff.ms') : null,
     log: (message) => log.warn({ component: 'storage' }, message),
   })
   if (!logs.hadCleanShutdown && logs.partitions().length > 0) {

@@ -101,6 +101,7 @@ const DEFS: BrokerConfigDef[] = [
   def('log.index.interval.bytes', 'int', '4096', true, 'Bytes between index entries', atLeast(0)),
   def('log.cleanup.policy', 'list', 'delete', true, 'delete and/or compact', listOf('delete', 'compact')),
   def('log.cleaner.enable', 'boolean', 'true', false, 'Run the log cleaner'),
+  def('log.cleaner.backoff.ms', 'long', '15000', false, 'How often the cleaner looks for work', atLeast(1)),
   def('log.cleaner.delete.retention.ms', 'long', '86400000', true, 'Tombstone retention', atLeast(0)),
   def('log.cleaner.min.compaction.lag.ms', 'long', '0', true, 'Minimum compaction lag', atLeast(0)),
   def('log.cleaner.max.compaction.lag.ms', 'long', LONG_MAX, true, 'Maximum compaction lag', atLeast(1)),

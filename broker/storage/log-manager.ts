@@ -55,8 +55,8 @@ export interface LogManagerOptions {
   checkpointIntervalMs?: number
   /** log.flush.scheduler.interval.ms: how often flush.ms is checked (default 1000). */
   flushCheckIntervalMs?: number
-  /** log.cleaner.backoff.ms: how often compaction looks for work (default 15000). */
-  compactionIntervalMs?: number
+  /** log.cleaner.backoff.ms: how often compaction looks for work (default 15000; null: log.cleaner.enable=false). */
+  compactionIntervalMs?: number | null
   now?: () => number
   /** Recovery truncations and background failures are reported here. */
   log?: (message: string) => void
@@ -235,7 +235,8 @@ export class LogManager {
     every(this.#opts.retentionCheckIntervalMs ?? 300_000, () => this.runRetention())
     every(this.#opts.checkpointIntervalMs ?? 5_000, () => this.writeCheckpoints())
     every(this.#opts.flushCheckIntervalMs ?? 1_000, () => this.runFlush())
-    every(this.#opts.compactionIntervalMs ?? 15_000, () => this.runCompaction())
+    const cleanerMs = this.#opts.compactionIntervalMs
+    if (cleanerMs !== null) every(cleanerMs ?? 15_000, () => this.runCompaction())
   }
 
   /** Background work runs one step at a time and never throws out of a timer. */
