@@ -258,7 +258,9 @@ export class PartitionLog {
   /** The high watermark, or the first offset of the earliest open transaction when that is lower. */
   get lastStableOffset(): bigint {
     const unstable = this.#firstUnstableOffset
-    return unstable >= 0n && unstable < this.#highWatermark ? unstable : this.#highWatermark
+    if (unstable < 0n || unstable >= this.#highWatermark) return this.#highWatermark
+    // As in Kafka: an open transaction whose first records were deleted holds readers at the log start.
+    return unstable > this.#logStartOffset ? unstable : this.#logStartOffset
   }
 
   /**

@@ -187,4 +187,16 @@ describe('deleting segments under transactions', () => {
     expect(log.lastStableOffset).toBe(log.highWatermark)
     expect(await readCommitted(log)).toEqual(['c=c1'])
   })
+
+  it('bounds the last stable offset by the log start when an open transaction began before it', async () => {
+    const log = logs.getLog(TOPIC, 0)!
+    await produce(log, 1n, [['a', 'open']])
+    await produce(log, 2n, [['b', 'b1']], false)
+    await produce(log, 1n, [['c', 'still open']])
+    await log.deleteRecordsBefore(2n)
+    expect(log.lastStableOffset).toBe(2n)
+    await end(1n, true)
+    expect(log.lastStableOffset).toBe(log.highWatermark)
+    expect(await readCommitted(log)).toEqual(['c=still open'])
+  })
 })
