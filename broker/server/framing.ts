@@ -37,7 +37,8 @@ export class FrameDecoder {
   /** Feeds bytes; returns every frame completed by them. Throws FrameError on a bad size prefix. */
   push(chunk: Buffer): Buffer[] {
     const frames: Buffer[] = []
-    if (this.#buffered === 0) {
+    // Only when no size prefix is pending: a chunk can end right after one (nothing buffered, #need set).
+    if (this.#buffered === 0 && this.#need < 0) {
       // Fast path: parse frames straight out of the chunk.
       let pos = 0
       while (chunk.length - pos >= 4) {
