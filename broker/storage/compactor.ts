@@ -384,8 +384,20 @@ async function scanTransactions(log: PartitionLog): Promise<TxnScan> {
   return {
     firstUnstableOffset,
     lastBatchOfProducer,
-    isAborted: (producerId, offset) =>
-      aborted.get(producerId)?.some(([first, marker]) => first <= offset && offset < marker) ?? false,
+    isAborted: (producerId, offset) => {
+      const list = aborted.get(producerId)
+      if (list === undefined) return false
+      // A producer's transactions do not overlap: the first one whose marker is above `offset` decides.
+      let lo = 0
+      let hi = list.length
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1
+        if ((list[mid] as [bigint, bigint])[1] <= offset) lo = mid + 1
+        else hi = mid
+      }
+      const range = list[lo]
+      return range !== undefined && range[0] <= offset
+    },
   }
 }
 
