@@ -4,7 +4,15 @@ import vue from 'eslint-plugin-vue'
 import prettier from 'eslint-config-prettier'
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'out/**', 'broker/protocol/generated/**', 'test-output/**', 'bench-output/**'] },
+  {
+    ignores: [
+      'node_modules/**',
+      'out/**',
+      'broker/protocol/generated/**',
+      'test-output/**',
+      'bench-output/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   ...vue.configs['flat/recommended'],

@@ -290,7 +290,14 @@ const DEFS: BrokerConfigDef[] = [
     'Delay before answering a failed authentication',
     atLeast(0),
   ),
-  def('ssl.keystore.type', 'string', 'PEM', false, 'Keystore format of SSL listeners (PEM only)', oneOf('PEM')),
+  def(
+    'ssl.keystore.type',
+    'string',
+    'PEM',
+    false,
+    'Keystore format of SSL listeners (PEM only)',
+    oneOf('PEM'),
+  ),
   def('ssl.keystore.location', 'string', null, false, 'PEM file with the private key and certificate chain'),
   {
     name: 'ssl.key.password',

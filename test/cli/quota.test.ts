@@ -68,7 +68,7 @@ describe('strata quota', () => {
     })
 
     const table = await cli(['quota', 'list', ...b])
-    expect(table.stdout).toMatch(/user=alice\s+.*producer_byte_rate=1048576/)
+    expect(table.stdout, table.stderr).toMatch(/user=alice\s+.*producer_byte_rate=1048576/)
     expect(table.stdout).toMatch(/client-id=<default>\s+request_percentage=50/)
 
     const one = await cli(['quota', 'remove', '--user', 'alice', '--config', 'consumer_byte_rate', ...b])

@@ -39,7 +39,10 @@ export default api(
       const responses: Result[] = []
       const mutations = broker.quotas.mutations(ctx.conn.principal, ctx.conn.clientId, ctx.apiVersion >= 5)
       const authz = authzOf(ctx)
-      const denied = { errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED, errorMessage: 'Authorization failed.' }
+      const denied = {
+        errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED,
+        errorMessage: 'Authorization failed.',
+      }
       for (const w of wanted) {
         const byId = w.name === null || w.name === ''
         const found = findTopic(broker, w.name, byId ? w.topicId : null)
