@@ -26,7 +26,12 @@ import { unsupportedVersionResponse } from './apis/18-api-versions.ts'
 import type { BrokerState } from './broker-state.ts'
 import { FrameDecoder } from './framing.ts'
 import type { ListenerEndpoint } from './listener-specs.ts'
-import type { ConnectionInfo, RequestContext, RequestHeaderInfo } from './registry.ts'
+import {
+  CloseConnection,
+  type ConnectionInfo,
+  type RequestContext,
+  type RequestHeaderInfo,
+} from './registry.ts'
 import { readRequestHeader, writeResponseHeader } from './request-header.ts'
 import { allowedBeforeAuth, newSaslSession } from '../security/sasl-session.ts'
 import { ErrorCode } from '../protocol/errors.ts'
@@ -406,6 +411,11 @@ export class Connection {
 
   #handlerFailed(apiKey: number, apiVersion: number, err: unknown): void {
     if (this.#closed) return
+    if (err instanceof CloseConnection) {
+      this.#log.info({ apiKey, apiVersion, reason: err.message }, 'closing connection')
+      this.close()
+      return
+    }
     this.#log.error({ err, apiKey, apiVersion }, 'request handler failed')
     this.close()
   }

@@ -65,6 +65,12 @@ export interface ApiSpec<Req, Res> {
   handle(req: Req, ctx: RequestContext): Promise<Res | null> | Res | null
 }
 
+/**
+ * Thrown by a handler that must answer by closing the connection, as Kafka does for an acks=0 produce that
+ * failed: the client has no response to read the error from, so the disconnect makes it refresh metadata.
+ */
+export class CloseConnection extends Error {}
+
 export interface ApiHandler<Req = unknown, Res = unknown> extends ApiSpec<Req, Res> {
   key: number
   versions: VersionRange

@@ -75,6 +75,21 @@ describe('Produce', () => {
     expect(res.responses[0]?.partitions[0]?.highWatermark).toBe(1n)
   })
 
+  it('closes the connection when an acks=0 produce fails, as the client has no response to learn it from', async () => {
+    const own = await RawClient.connect(broker.port)
+    const records = await batch(['lost'])
+    own.send(
+      RawClient.frame(0, 9, 1, (w) =>
+        encodeProduceRequest(
+          w,
+          { acks: 0, timeoutMs: 1000, topicData: [{ name: 'p1', partitionData: [{ index: 7, records }] }] },
+          9,
+        ),
+      ),
+    )
+    await own.closed
+  })
+
   it('refuses a batch with a bad CRC with CORRUPT_MESSAGE and writes nothing', async () => {
     const records = await batch(['x', 'y'])
     records[records.length - 1] = (records[records.length - 1] as number) ^ 0xff

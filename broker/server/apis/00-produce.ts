@@ -31,7 +31,7 @@ import type { ProducerBatch, SequenceRejection } from '../../producers/producer-
 import { StorageError } from '../../storage/errors.ts'
 import type { PartitionLog } from '../../storage/partition-log.ts'
 import { producersOf, waitKey } from '../data-path.ts'
-import { api, type RequestContext } from '../registry.ts'
+import { api, CloseConnection, type RequestContext } from '../registry.ts'
 import { authzOf } from '../../security/acl-admin.ts'
 import { AclOperation } from '../../security/acl-authorizer.ts'
 
@@ -244,7 +244,11 @@ export default api(
           }
         }),
       )
-      if (req.acks === 0) return null
+      if (req.acks === 0) {
+        const failure = responses.flatMap((t) => t.partitionResponses).find((p) => p.errorCode !== 0)
+        if (failure) throw new CloseConnection(`acks=0 produce failed with error ${failure.errorCode}`)
+        return null
+      }
       return { responses, throttleTimeMs: 0 }
     },
   },
