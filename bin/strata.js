@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --min-semi-space-size=16
 /* global process */
 // Launcher for the `strata` command. The CLI is TypeScript: it runs the bundle that `npm install` and
 // `npm run build` write to out/cli/ (scripts/build-cli.ts) while no source file in it is newer than it, and
@@ -8,6 +8,10 @@
 // Start-up time matters here (the broker's target is 3x a bare Node start): only cheap built-ins load
 // before the command runs, and V8's compile cache (os.tmpdir()/node-compile-cache unless
 // NODE_COMPILE_CACHE says otherwise) spares recompiling the bundle and its packages at each start.
+// The shebang's V8 flag gives the young generation 16 MiB semi-spaces: with V8's small default, a broker
+// under load promotes its in-flight requests and runs a mark-compact every second, which set its latency
+// tail (docs/performance.md, "Latency tail"). Node refuses it in NODE_OPTIONS, so it is a command-line
+// flag: run `node --min-semi-space-size=16 bin/strata.js broker` when not running this file directly.
 import { existsSync, readFileSync, statSync } from 'node:fs'
 import module from 'node:module'
 import path from 'node:path'
@@ -60,11 +64,15 @@ if (process.features.typescript) {
   }
   // Own process group: a terminal's Ctrl+C reaches only this launcher, which forwards it once.
   const { spawn } = await import('node:child_process')
-  const child = spawn(bundled, [fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
-    stdio: 'inherit',
-    detached: process.platform !== 'win32',
-    env: { ...process.env, STRATA_REEXEC: '1' },
-  })
+  const child = spawn(
+    bundled,
+    [...process.execArgv, fileURLToPath(import.meta.url), ...process.argv.slice(2)],
+    {
+      stdio: 'inherit',
+      detached: process.platform !== 'win32',
+      env: { ...process.env, STRATA_REEXEC: '1' },
+    },
+  )
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
     process.on(sig, () => child.kill(sig))
   }

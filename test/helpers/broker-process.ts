@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url'
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
 const LAUNCHER = path.join(ROOT, 'bin', 'strata.js')
 const READY = /^strata broker ready on (.+):(\d+) \(data: (.*)\)$/m
+const BROKER_NODE_FLAGS = ['--min-semi-space-size=16']
 const LISTENER = /^strata broker listener (\S+) (\S+) on (.+):(\d+)$/gm
 
 export interface StartBrokerOptions {
@@ -88,7 +89,11 @@ export async function startBroker(opts: StartBrokerOptions = {}): Promise<Runnin
   // If this test process dies without cleaning up (even by SIGKILL), the broker's stdin closes and it stops.
   args.push('--stop-on-stdin-close', '--log-level', opts.logLevel ?? 'info')
   for (const [k, v] of Object.entries(opts.config ?? {})) args.push('--config', `${k}=${v}`)
-  const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'], cwd: ROOT })
+  // The V8 flag `strata broker` starts with (bin/strata.js shebang; docs/performance.md, Latency tail).
+  const child = spawn(process.execPath, [...BROKER_NODE_FLAGS, ...args], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+    cwd: ROOT,
+  })
   live.add(child)
   const closed = new Promise<void>((resolve) => child.once('close', () => resolve()))
   child.once('exit', () => {
