@@ -1,7 +1,7 @@
 // Runs the broker entry with node:child_process: web mode and the tests use it.
 import { spawn, type ChildProcess } from 'node:child_process'
 import type { ManagedProcess, ProcessExit, SpawnProcess, SpawnRequest } from './process-adapter.ts'
-import { lineSplitter } from './process-adapter.ts'
+import { BROKER_NODE_FLAGS, lineSplitter } from './process-adapter.ts'
 
 const live = new Set<ChildProcess>()
 let exitHookInstalled = false
@@ -18,7 +18,7 @@ function installExitHook(): void {
 /** `nodePath` defaults to the Node running this process (Node 24 from node_modules under npm scripts). */
 export function childProcessSpawner(nodePath: string = process.execPath): SpawnProcess {
   return (request: SpawnRequest): ManagedProcess => {
-    const child = spawn(nodePath, [request.entry, ...request.args], {
+    const child = spawn(nodePath, [...BROKER_NODE_FLAGS, request.entry, ...request.args], {
       env: request.env,
       stdio: ['ignore', 'pipe', 'pipe'],
     })

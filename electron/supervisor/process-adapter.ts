@@ -5,6 +5,13 @@ import type { ProcessExit } from './types.ts'
 
 export type { ProcessExit }
 
+/**
+ * V8 flags for the broker process, as bin/strata.js's shebang passes them: a 16 MiB young generation keeps
+ * in-flight requests from being promoted, which made a mark-compact every second under load and set the
+ * latency tail (docs/performance.md, "Latency tail").
+ */
+export const BROKER_NODE_FLAGS: readonly string[] = ['--min-semi-space-size=16']
+
 export interface SpawnRequest {
   /** Module to run: the same entry as `strata broker` (bin/strata.js, or its bundled copy). */
   entry: string
