@@ -2,7 +2,7 @@
 // `utilityProcess.fork` in, so this file holds no runtime electron import and can be tested with a fake.
 import type { ForkOptions, UtilityProcess } from 'electron'
 import type { ManagedProcess, ProcessExit, SpawnProcess, SpawnRequest } from './process-adapter.ts'
-import { lineSplitter } from './process-adapter.ts'
+import { BROKER_NODE_FLAGS, lineSplitter } from './process-adapter.ts'
 
 export type Fork = (modulePath: string, args?: string[], options?: ForkOptions) => UtilityProcess
 
@@ -11,6 +11,7 @@ export function utilityProcessSpawner(fork: Fork): SpawnProcess {
     const child = fork(request.entry, request.args, {
       env: request.env,
       stdio: 'pipe',
+      execArgv: [...BROKER_NODE_FLAGS],
       serviceName: 'Strata broker',
     })
     const lineListeners: ((stream: 'stdout' | 'stderr', line: string) => void)[] = []

@@ -19,7 +19,7 @@ class FakeUtility extends EventEmitter {
 }
 
 describe('utilityProcess adapter', () => {
-  it('forks the entry with piped output, splits lines, and reports exit', async () => {
+  it('forks the entry with piped output and the broker V8 flags, splits lines, and reports exit', async () => {
     const child = new FakeUtility()
     const fork = vi.fn(() => child as unknown as UtilityProcess)
     const proc = utilityProcessSpawner(fork as unknown as Fork)({
@@ -30,7 +30,7 @@ describe('utilityProcess adapter', () => {
     expect(fork).toHaveBeenCalledWith(
       '/app/out/main/broker.js',
       ['broker', '--port', '0'],
-      expect.objectContaining({ stdio: 'pipe', env: { A: '1' } }),
+      expect.objectContaining({ stdio: 'pipe', env: { A: '1' }, execArgv: ['--min-semi-space-size=16'] }),
     )
     expect(proc.pid).toBe(4242)
     const lines: string[] = []
