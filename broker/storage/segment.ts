@@ -56,11 +56,15 @@ export interface RecoveryResult {
 const SCAN_CHUNK = 16 * 1024
 const RECOVERY_CHUNK = 1024 * 1024
 const MAX_RELATIVE_OFFSET = 2147483647n
+/** Owner ids for HandleCache, one per Segment object. */
+let nextOwner = 1
 
 export class Segment {
   readonly dir: string
   readonly baseOffset: bigint
   readonly #cache: HandleCache
+  /** This object's own file handles (see HandleCache): a segment swapped in under the same name gets others. */
+  readonly #owner = nextOwner++
   /** '' while live; '.deleted' (or another in-transit suffix) once renamed away. */
   #suffix = ''
   size = 0
@@ -192,7 +196,7 @@ export class Segment {
   async append(parts: readonly AppendPart[], indexIntervalBytes: number, now: number): Promise<void> {
     const start = this.size
     const bufs = parts.map((p) => p.buf)
-    await this.#cache.use(this.logPath, (fh) => writevFully(fh, bufs, start))
+    await this.#use(this.logPath, (fh) => writevFully(fh, bufs, start))
     let pos = start
     for (const { buf, batches } of parts) {
       this.#tail.push(buf, pos)
@@ -244,7 +248,7 @@ export class Segment {
       if (data !== null && data.length >= len) return data.subarray(0, len)
     }
     const buf = Buffer.allocUnsafe(len)
-    const got = await this.#cache.use(this.logPath, (fh) => readFully(fh, buf, position))
+    const got = await this.#use(this.logPath, (fh) => readFully(fh, buf, position))
     return got === len ? buf : buf.subarray(0, got)
   }
 
@@ -257,9 +261,9 @@ export class Segment {
     const len = Math.min(length, this.size - position)
     if (len <= 0 || this.#ahead?.position === position || this.#tail.holds(position, len)) return
     const buf = Buffer.allocUnsafe(len)
-    const data = this.#cache
-      .use(this.logPath, (fh) => readFully(fh, buf, position))
-      .then((got) => (got === len ? buf : buf.subarray(0, got)))
+    const data = this.#use(this.logPath, (fh) => readFully(fh, buf, position)).then((got) =>
+      got === len ? buf : buf.subarray(0, got),
+    )
     // A failed read-ahead is forgotten; the fetch reads again and reports the error itself.
     data.catch(() => {})
     const ahead = { position, length: len, data }
@@ -370,7 +374,7 @@ export class Segment {
     }
     const truncatedBytes = this.size - pos
     if (truncatedBytes > 0) {
-      await this.#cache.use(this.logPath, (fh) => fh.truncate(pos))
+      await this.#use(this.logPath, (fh) => fh.truncate(pos))
       this.size = pos
     }
     await this.persistIndexes()
@@ -381,7 +385,7 @@ export class Segment {
   /** Cuts the .log at `position` (a batch boundary) and drops the index entries at or after it. */
   async truncateTo(position: number, nextOffset: bigint): Promise<void> {
     this.#forgetHeld()
-    await this.#cache.use(this.logPath, (fh) => fh.truncate(position))
+    await this.#use(this.logPath, (fh) => fh.truncate(position))
     this.size = position
     this.nextOffset = nextOffset
     this.offsetIndex.truncateEntries(this.offsetIndex.entriesBelowPosition(position))
@@ -397,8 +401,8 @@ export class Segment {
   }
 
   async persistIndexes(): Promise<void> {
-    if (this.offsetIndex.dirty) await this.#cache.use(this.indexPath, (fh) => this.offsetIndex.persist(fh))
-    if (this.timeIndex.dirty) await this.#cache.use(this.timeIndexPath, (fh) => this.timeIndex.persist(fh))
+    if (this.offsetIndex.dirty) await this.#use(this.indexPath, (fh) => this.offsetIndex.persist(fh))
+    if (this.timeIndex.dirty) await this.#use(this.timeIndexPath, (fh) => this.timeIndex.persist(fh))
   }
 
   get unflushed(): boolean {
@@ -412,9 +416,9 @@ export class Segment {
     try {
       await this.persistIndexes()
       await Promise.all([
-        this.#cache.use(this.logPath, (fh) => fh.datasync()),
-        this.#cache.use(this.indexPath, (fh) => fh.datasync()),
-        this.#cache.use(this.timeIndexPath, (fh) => fh.datasync()),
+        this.#use(this.logPath, (fh) => fh.datasync()),
+        this.#use(this.indexPath, (fh) => fh.datasync()),
+        this.#use(this.timeIndexPath, (fh) => fh.datasync()),
       ])
     } catch (err) {
       this.#unflushed = true
@@ -422,8 +426,14 @@ export class Segment {
     }
   }
 
+  #use<T>(path: string, fn: (fh: FileHandle) => Promise<T>): Promise<T> {
+    return this.#cache.use(path, fn, this.#owner)
+  }
+
   async closeHandles(): Promise<void> {
-    await Promise.all([this.logPath, this.indexPath, this.timeIndexPath].map((p) => this.#cache.close(p)))
+    await Promise.all(
+      [this.logPath, this.indexPath, this.timeIndexPath].map((p) => this.#cache.close(p, this.#owner)),
+    )
   }
 
   /** Writes pending index entries and releases the file handles. */
@@ -435,13 +445,16 @@ export class Segment {
 
   /** Renames the files with `suffix` appended (Kafka's `.deleted` step before unlinking). */
   async renameWithSuffix(suffix: string): Promise<void> {
-    await this.closeHandles()
+    // Files first, names after: until then this object's readers keep using the old names and the handles
+    // already open on them (a rename keeps the inode), which then move to the new names.
     const from = [this.logPath, this.indexPath, this.timeIndexPath]
-    this.#suffix = suffix
-    this.#setPaths()
-    const to = [this.logPath, this.indexPath, this.timeIndexPath]
+    const base = this.#suffix
+    const to = from.map((p) => p.slice(0, p.length - base.length) + suffix)
     for (let i = 0; i < from.length; i++)
       await rename(from[i] as string, to[i] as string).catch(ignoreMissing)
+    this.#suffix = suffix
+    this.#setPaths()
+    for (let i = 0; i < from.length; i++) this.#cache.renamed(from[i] as string, to[i] as string, this.#owner)
   }
 
   async deleteFiles(): Promise<void> {

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs'
+import { renameSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { HandleCache } from '../../broker/storage/handle-cache.ts'
@@ -53,5 +53,26 @@ describe('file handle cache', () => {
     const cache = new HandleCache(4)
     await expect(cache.use(join(root, 'missing'), async () => 1)).rejects.toMatchObject({ code: 'ENOENT' })
     expect(cache.openCount).toBe(0)
+  })
+
+  it('gives each owner its own handle, so a file swapped in under a name never serves the old owner', async () => {
+    const cache = new HandleCache(8)
+    const log = join(root, 'seg.log')
+    writeFileSync(log, 'old-bytes')
+    const read = (owner: number, path = log): Promise<string> =>
+      cache.use(path, async (fh) => (await fh.readFile({ encoding: 'utf8' })).toString(), owner)
+    expect(await read(1)).toBe('old-bytes')
+    // Compaction's swap: the old file moves aside, a new one takes its name.
+    renameSync(log, `${log}.deleted`)
+    cache.renamed(log, `${log}.deleted`, 1)
+    writeFileSync(`${log}.swap`, 'new')
+    renameSync(`${log}.swap`, log)
+    expect(await read(2)).toBe('new')
+    // The old owner still reads its own inode, under its new name, through the handle it had open.
+    const fh = await cache.use(`${log}.deleted`, async (h) => h, 1)
+    const buf = Buffer.alloc(9)
+    await fh.read(buf, 0, 9, 0)
+    expect(buf.toString()).toBe('old-bytes')
+    await cache.closeAll()
   })
 })
