@@ -15,7 +15,7 @@ import type { BrokerConfig } from './config.ts'
 import { openDataPath } from './data-path.ts'
 import { loadOrFormat, lockDataDir } from './data-dir.ts'
 import { Listener, type ListenerGroup } from './listener.ts'
-import { listenerSpecs, type ListenerEndpoint } from './listener-specs.ts'
+import { listenerSpecs, type ListenerEndpoint, type ListenerSpec } from './listener-specs.ts'
 import { ApiRegistry } from './registry.ts'
 import { logConfigFor } from './topic-configs.ts'
 
@@ -46,23 +46,24 @@ export function isLoopback(host: string): boolean {
 export async function startBroker(opts: StartBrokerOptions): Promise<BrokerServer> {
   const { config, dataDir } = opts
   // Bad listener configs fail before the data directory is touched.
-  listenerSpecs(config, opts)
+  const specs = listenerSpecs(config, opts)
   const nodeId = config.int('node.id')
   const { clusterId } = loadOrFormat(dataDir, nodeId)
   const unlock = lockDataDir(dataDir)
   try {
-    return await start(opts, nodeId, clusterId, unlock)
+    return await start(opts, specs, nodeId, clusterId, unlock)
   } catch (err) {
-    unlock()
+    await unlock()
     throw err
   }
 }
 
 async function start(
   opts: StartBrokerOptions,
+  specs: ListenerSpec[],
   nodeId: number,
   clusterId: string,
-  unlock: () => void,
+  unlock: () => Promise<void>,
 ): Promise<BrokerServer> {
   const { config, log, dataDir } = opts
   const metadata = await MetadataStore.open(dataDir, log.child({ component: 'metadata' }))
@@ -128,7 +129,6 @@ async function start(
     producerIdExpirationMs: () => config.int('producer.id.expiration.ms'),
   })
 
-  const specs = listenerSpecs(config, opts)
   const state: BrokerState = {
     nodeId,
     clusterId,
@@ -213,7 +213,7 @@ async function start(
         await dataPath.close()
         await logs.close()
         await metadata.close()
-        unlock()
+        await unlock()
       })()
       return closing
     },

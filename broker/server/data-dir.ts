@@ -54,13 +54,16 @@ function alive(pid: number): boolean {
   }
 }
 
-/** Takes the directory for this process; throws when another live broker holds it. */
-export function lockDataDir(dataDir: string): () => void {
+/**
+ * Takes the directory for this process (at start-up, synchronously); throws when another live broker holds
+ * it. The returned release runs at shutdown, asynchronously.
+ */
+export function lockDataDir(dataDir: string): () => Promise<void> {
   const file = path.join(dataDir, LOCK)
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       fs.writeFileSync(file, String(process.pid), { flag: 'wx' })
-      return () => fs.rmSync(file, { force: true })
+      return () => fs.promises.rm(file, { force: true })
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') {
         throw new Error(`cannot lock data directory ${dataDir}`, { cause: err })
