@@ -275,13 +275,7 @@ export class Connection {
     }
     const slot: Pending = { chunks: undefined }
     this.#pending.push(slot)
-    const ctx: RequestContext = {
-      broker: this.#broker,
-      conn: this.info,
-      header,
-      apiVersion,
-      log: this.#log,
-    }
+    const ctx = this.#context(header)
     const quotas = this.#clientQuotas()
     const manager = this.#broker.quotas
     // Produce is measured by its request size before the handler runs, so the next frame already waits.
@@ -363,13 +357,7 @@ export class Connection {
       correlationId: 0,
       clientId: this.info.clientId,
     }
-    const ctx: RequestContext = {
-      broker: this.#broker,
-      conn: this.info,
-      header,
-      apiVersion: 0,
-      log: this.#log,
-    }
+    const ctx = this.#context(header)
     const slot: Pending = { chunks: undefined }
     this.#pending.push(slot)
     const settle = (res: unknown): void => {
@@ -407,6 +395,10 @@ export class Connection {
       this.#flush()
     }, ms)
     timer.unref()
+  }
+
+  #context(header: RequestHeaderInfo): RequestContext {
+    return { broker: this.#broker, conn: this.info, header, apiVersion: header.apiVersion, log: this.#log }
   }
 
   #handlerFailed(apiKey: number, apiVersion: number, err: unknown): void {
