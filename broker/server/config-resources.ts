@@ -5,8 +5,11 @@
 import { ErrorCode } from '../protocol/errors.ts'
 import { ConfigResourceType, RecordType, type ConfigRecordValue } from '../metadata/records.ts'
 import { TOPIC_CONFIGS, validateTopicConfig } from '../storage/log-config.ts'
+import { configResourceError } from '../security/acl-admin.ts'
+import { AclOperation } from '../security/acl-authorizer.ts'
 import type { BrokerState } from './broker-state.ts'
 import { BROKER_CONFIGS, ConfigSource, validateBrokerConfig, type ConfigType } from './config.ts'
+import type { RequestContext } from './registry.ts'
 import { describeTopicConfig, logConfigFor } from './topic-configs.ts'
 
 export const ResourceType = { TOPIC: 2, BROKER: 4, BROKER_LOGGER: 8 } as const
@@ -177,16 +180,19 @@ function applyOp(current: string | undefined, e: AlterEntry, isList: boolean): s
 }
 
 /**
- * Validates and (unless validateOnly) commits changes to one resource. `replace` = legacy AlterConfigs:
- * the given set replaces every override (entries are SETs; everything else is removed).
+ * Checks ALTER_CONFIGS, validates and (unless validateOnly) commits changes to one resource. `replace` =
+ * legacy AlterConfigs: the given set replaces every override (entries are SETs; everything else is removed).
  */
 export async function alterResource(
-  broker: BrokerState,
+  ctx: RequestContext,
   resourceType: number,
   resourceName: string,
   entries: readonly AlterEntry[],
   opts: { replace: boolean; validateOnly: boolean },
 ): Promise<AlterResult> {
+  const denied = configResourceError(ctx, resourceType, resourceName, AclOperation.ALTER_CONFIGS)
+  if (denied !== ErrorCode.NONE) return { errorCode: denied, errorMessage: null }
+  const broker = ctx.broker
   const names = new Set<string>()
   for (const e of entries) {
     if (names.has(e.name))

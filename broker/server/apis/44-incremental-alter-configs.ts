@@ -9,9 +9,6 @@ import {
 } from '../../protocol/generated/incremental-alter-configs-response.ts'
 import { alterResource } from '../config-resources.ts'
 import { api } from '../registry.ts'
-import { ErrorCode } from '../../protocol/errors.ts'
-import { configResourceError } from '../../security/acl-admin.ts'
-import { AclOperation } from '../../security/acl-authorizer.ts'
 
 export default api(
   44,
@@ -22,18 +19,8 @@ export default api(
     handle: async (req, ctx): Promise<IncrementalAlterConfigsResponseInput> => {
       const responses: NonNullable<IncrementalAlterConfigsResponseInput['responses']>[number][] = []
       for (const r of req.resources) {
-        const denied = configResourceError(ctx, r.resourceType, r.resourceName, AclOperation.ALTER_CONFIGS)
-        if (denied !== ErrorCode.NONE) {
-          responses.push({
-            resourceType: r.resourceType,
-            resourceName: r.resourceName,
-            errorCode: denied,
-            errorMessage: null,
-          })
-          continue
-        }
         const res = await alterResource(
-          ctx.broker,
+          ctx,
           r.resourceType,
           r.resourceName,
           r.configs.map((c) => ({ name: c.name, op: c.configOperation, value: c.value })),
