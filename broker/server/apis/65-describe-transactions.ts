@@ -13,6 +13,21 @@ import { api } from '../registry.ts'
 import { authzOf } from '../../security/acl-admin.ts'
 import { AclOperation } from '../../security/acl-authorizer.ts'
 
+type TransactionState = NonNullable<DescribeTransactionsResponseInput['transactionStates']>[number]
+
+function failed(transactionalId: string, errorCode: number): TransactionState {
+  return {
+    transactionalId,
+    errorCode,
+    transactionState: '',
+    transactionTimeoutMs: 0,
+    transactionStartTimeMs: -1n,
+    producerId: -1n,
+    producerEpoch: -1,
+    topics: [],
+  }
+}
+
 export default api(
   65,
   { min: 0, max: 0 },
@@ -25,32 +40,14 @@ export default api(
       return {
         throttleTimeMs: 0,
         transactionStates: req.transactionalIds.map((transactionalId) => {
-          if (!authz.transactionalId(transactionalId, AclOperation.DESCRIBE)) {
-            return {
-              transactionalId,
-              errorCode: ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED,
-              transactionState: '',
-              transactionTimeoutMs: 0,
-              transactionStartTimeMs: -1n,
-              producerId: -1n,
-              producerEpoch: -1,
-              topics: [],
-            }
-          }
+          if (!authz.transactionalId(transactionalId, AclOperation.DESCRIBE))
+            return failed(transactionalId, ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED)
           const meta = txn.loaded ? txn.get(transactionalId) : undefined
           if (meta === undefined) {
-            return {
-              transactionalId,
-              errorCode: txn.loaded
-                ? ErrorCode.TRANSACTIONAL_ID_NOT_FOUND
-                : ErrorCode.COORDINATOR_LOAD_IN_PROGRESS,
-              transactionState: '',
-              transactionTimeoutMs: 0,
-              transactionStartTimeMs: -1n,
-              producerId: -1n,
-              producerEpoch: -1,
-              topics: [],
-            }
+            const code = txn.loaded
+              ? ErrorCode.TRANSACTIONAL_ID_NOT_FOUND
+              : ErrorCode.COORDINATOR_LOAD_IN_PROGRESS
+            return failed(transactionalId, code)
           }
           return {
             transactionalId,
