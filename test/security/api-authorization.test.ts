@@ -4,31 +4,26 @@
 // gets past authorization. Requests are built with the generated codecs.
 import { Kafka, logLevel, type Admin } from 'kafkajs'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { ErrorCode } from '../../broker/protocol/errors.ts'
 import { Reader } from '../../broker/protocol/primitives/reader.ts'
 import { Writer } from '../../broker/protocol/primitives/writer.ts'
+import { AclOperation, PatternType, ResourceType } from '../../broker/security/acl-authorizer.ts'
 import { startBroker, type BoundListener, type RunningBroker } from '../helpers/broker-process.ts'
 import { RawClient } from '../helpers/raw-client.ts'
 
-const TOPIC_AUTH = 29
-const GROUP_AUTH = 30
-const CLUSTER_AUTH = 31
-const TXN_AUTH = 53
+const TOPIC_AUTH = ErrorCode.TOPIC_AUTHORIZATION_FAILED
+const GROUP_AUTH = ErrorCode.GROUP_AUTHORIZATION_FAILED
+const CLUSTER_AUTH = ErrorCode.CLUSTER_AUTHORIZATION_FAILED
+const TXN_AUTH = ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED
 
-// Kafka's ACL codes.
-const T = { TOPIC: 2, GROUP: 3, CLUSTER: 4, TXN: 5 } as const
-const OP = {
-  READ: 3,
-  WRITE: 4,
-  CREATE: 5,
-  DELETE: 6,
-  ALTER: 7,
-  DESCRIBE: 8,
-  DESCRIBE_CONFIGS: 10,
-  ALTER_CONFIGS: 11,
-  IDEMPOTENT_WRITE: 12,
-} as const
-const LITERAL = 3
-const PREFIXED = 4
+const T = {
+  TOPIC: ResourceType.TOPIC,
+  GROUP: ResourceType.GROUP,
+  CLUSTER: ResourceType.CLUSTER,
+  TXN: ResourceType.TRANSACTIONAL_ID,
+}
+const OP = AclOperation
+const { LITERAL, PREFIXED } = PatternType
 
 type Message = Record<string, unknown>
 type Codec = {
