@@ -620,17 +620,18 @@ export class PartitionLog {
     const buf = await seg.read(position, window + LOG_OVERHEAD)
     const limit = Math.min(buf.length, window)
     let end = 0
+    let next = -1n
     while (end + BATCH_HEADER_SIZE <= limit) {
       const size = batchSizeAt(buf, end)
-      if (size < BATCH_HEADER_SIZE || end + size > limit || lastOffsetAt(buf, end) >= maxOffset) break
+      if (size < BATCH_HEADER_SIZE || end + size > limit) break
+      const lastOffset = lastOffsetAt(buf, end)
+      if (lastOffset >= maxOffset) break
+      next = lastOffset + 1n
       end += size
     }
     if (end === 0) return
     result.records = buf.subarray(0, end)
     result.firstOffset = buf.readBigInt64BE(0)
-    let last = 0
-    for (let p = 0; p < end; p += batchSizeAt(buf, p)) last = p
-    const next = lastOffsetAt(buf, last) + 1n
     if (this.#readHints.size >= READ_HINTS)
       this.#readHints.delete(this.#readHints.keys().next().value as bigint)
     const nextSize = buf.length - end >= LOG_OVERHEAD ? batchSizeAt(buf, end) : -1
