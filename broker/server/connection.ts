@@ -38,6 +38,7 @@ import { ErrorCode } from '../protocol/errors.ts'
 import type { SaslAuthenticateResponseInput } from '../protocol/generated/sasl-authenticate-response.ts'
 import type { ClientQuotas } from '../quotas/quota-manager.ts'
 import { clientThrottles } from '../quotas/throttle-versions.ts'
+import { readBuffers } from '../storage/read-buffers.ts'
 
 const API_VERSIONS_KEY = 18
 const SASL_AUTHENTICATE_KEY = 36
@@ -447,9 +448,21 @@ export class Connection {
         this.#socket.cork()
         process.nextTick(this.#uncork)
       }
-      for (const c of head.chunks) this.#socket.write(c)
+      this.#write(head.chunks)
     }
     this.#pump()
+  }
+
+  /** Writes one response; read-pool buffers it carries (fetched records) go back to the pool once written. */
+  #write(chunks: Buffer[]): void {
+    const last = chunks.length - 1
+    for (let i = 0; i < last; i++) this.#socket.write(chunks[i] as Buffer)
+    const pooled = chunks.some((c) => readBuffers.owns(c))
+    // Only after a successful write is the socket done with the bytes; after an error they are left to the GC.
+    this.#socket.write(
+      chunks[last] as Buffer,
+      pooled ? (err) => (err ? undefined : recycle(chunks)) : undefined,
+    )
   }
 
   #updateFlow(): void {
@@ -463,6 +476,10 @@ export class Connection {
       this.#socket.resume()
     }
   }
+}
+
+function recycle(chunks: readonly Buffer[]): void {
+  for (const c of chunks) readBuffers.give(c)
 }
 
 function byteLength(chunks: readonly Buffer[]): number {

@@ -13,6 +13,7 @@ import {
 import { attributesAt, batchSizeAt, checkBatchAt, lastOffsetAt, maxTimestampAt } from './batch-scan.ts'
 import { INDEX_SUFFIX, LOG_SUFFIX, TIME_INDEX_SUFFIX, segmentFile } from './file-names.ts'
 import type { HandleCache } from './handle-cache.ts'
+import { readBuffers } from './read-buffers.ts'
 import { SegmentTail, heldBytes } from './recent-bytes.ts'
 import { OFFSET_INDEX_ENTRY_SIZE, OffsetIndex } from './offset-index.ts'
 import { TIME_INDEX_ENTRY_SIZE, TimeIndex } from './time-index.ts'
@@ -233,7 +234,7 @@ export class Segment {
 
   /**
    * Up to `length` bytes at `position`: from the appended tail or a read-ahead window when they hold them
-   * whole, else read from the file into one new buffer.
+   * whole, else read from the file into one buffer of the read pool (see read-buffers.ts).
    */
   async read(position: number, length: number): Promise<Buffer> {
     const len = Math.max(0, Math.min(length, this.size - position))
@@ -247,7 +248,7 @@ export class Segment {
       const data = ahead.length >= len ? await ahead.data.catch(() => null) : null
       if (data !== null && data.length >= len) return data.subarray(0, len)
     }
-    const buf = Buffer.allocUnsafe(len)
+    const buf = readBuffers.take(len)
     const got = await this.#use(this.logPath, (fh) => readFully(fh, buf, position))
     return got === len ? buf : buf.subarray(0, got)
   }
@@ -260,7 +261,7 @@ export class Segment {
   prefetch(position: number, length: number): void {
     const len = Math.min(length, this.size - position)
     if (len <= 0 || this.#ahead?.position === position || this.#tail.holds(position, len)) return
-    const buf = Buffer.allocUnsafe(len)
+    const buf = readBuffers.take(len)
     const data = this.#use(this.logPath, (fh) => readFully(fh, buf, position)).then((got) =>
       got === len ? buf : buf.subarray(0, got),
     )
