@@ -2,6 +2,7 @@
 // appended (consumers that keep up read what was just written) and one window read ahead for consumers
 // reading sequentially behind the tail. Both are bounded process-wide by HeldBytes, which drops the least
 // recently used holdings when the budget is exceeded; what is dropped is simply read from the file again.
+import { readBuffers } from './read-buffers.ts'
 
 /** A process-wide budget of held bytes with least-recently-used eviction. */
 export class HeldBytes {
@@ -85,14 +86,11 @@ export class SegmentTail {
     const first = this.#bufs[i] as Buffer
     const from = position - at
     if (from + length <= first.length) return first.subarray(from, from + length)
-    const parts = [first.subarray(from)]
-    let got = first.length - from
-    while (got < length) {
-      const b = this.#bufs[++i] as Buffer
-      parts.push(got + b.length <= length ? b : b.subarray(0, length - got))
-      got += b.length
-    }
-    return Buffer.concat(parts, length)
+    // Spanning several appends: copied into one pooled buffer (given back once its fetch is answered).
+    const out = readBuffers.take(length)
+    let got = first.copy(out, 0, from)
+    while (got < length) got += (this.#bufs[++i] as Buffer).copy(out, got, 0, length - got)
+    return out
   }
 
   clear(): void {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { HeldBytes, SegmentTail } from '../../broker/storage/recent-bytes.ts'
+import { readBuffers } from '../../broker/storage/read-buffers.ts'
 
 /** A buffer that owns its memory, so its cost is its length. */
 function owned(text: string): Buffer {
@@ -40,6 +41,20 @@ describe('SegmentTail', () => {
     expect(tail.read(108, 3)).toBeNull()
     tail.clear()
     expect(tail.read(101, 3)).toBeNull()
+  })
+
+  it('copies a large read that spans several appends into one pooled buffer', () => {
+    const tail = new SegmentTail()
+    const parts = [400_000, 300_000, 500_000].map((n, i) => Buffer.alloc(n, 65 + i))
+    let at = 0
+    for (const p of parts) {
+      tail.push(p, at)
+      at += p.length
+    }
+    const read = tail.read(100_000, 1_000_000)
+    expect(read?.length).toBe(1_000_000)
+    expect(readBuffers.owns(read as Buffer)).toBe(true)
+    expect(read?.equals(Buffer.concat(parts).subarray(100_000, 1_100_000))).toBe(true)
   })
 
   it('starts over when an append does not continue the tail', () => {
