@@ -2,7 +2,6 @@
 
 Each subcommand runs one workload in its own process and prints one JSON line on stdout:
   produce  --bootstrap B --topic T --partitions N --size S --count C --acks 1|all
-  consume  --bootstrap B --topic T --partitions N --bytes TOTAL
   latency-consume --bootstrap B --topic T        (prints "ready", then the latency summary)
   latency-produce --bootstrap B --topic T --rate R --seconds S --size S [--warmup S]
   mock                                           (in-memory librdkafka mock cluster; prints its address,
@@ -59,40 +58,6 @@ def produce(a):
     seconds = time.perf_counter() - t0
     emit({'records': a.count, 'bytes': a.count * a.size, 'seconds': seconds, 'undelivered': remaining,
           'errors': errors})
-
-
-def consume(a):
-    c = ck.Consumer({
-        'bootstrap.servers': a.bootstrap,
-        'group.id': 'bench-consume',
-        'enable.auto.commit': False,
-        'fetch.max.bytes': 52_428_800,
-        'max.partition.fetch.bytes': 8_388_608,
-        'queued.max.messages.kbytes': 262_144,
-    })
-    # Leaders known before the assignment: assigned without them, librdkafka waits for its 500 ms offset
-    # query timer before the first ListOffsets, which is start-up cost of the client, not read throughput.
-    c.list_topics(a.topic, timeout=10)
-    c.assign([ck.TopicPartition(a.topic, p, ck.OFFSET_BEGINNING) for p in range(a.partitions)])
-    got = 0
-    records = 0
-    # From the assignment on: librdkafka fetches ahead in the background, so the first message is too late.
-    t0 = time.perf_counter()
-    t_end = None
-    deadline = time.monotonic() + 600
-    while got < a.bytes and time.monotonic() < deadline:
-        # A batch call waits for its full count or the timeout; a short timeout keeps that wait off the end.
-        msgs = c.consume(10000, 0.05)
-        # len(m) is the value's length without copying the value into a Python object.
-        for m in msgs:
-            if m.error() is None:
-                got += len(m)
-                records += 1
-        if msgs:
-            t_end = time.perf_counter()
-    seconds = (t_end or t0) - t0
-    c.close()
-    emit({'records': records, 'bytes': got, 'seconds': seconds})
 
 
 def latency_consume(a):
@@ -179,12 +144,11 @@ def main():
     ap.add_argument('--size', type=int, default=1024)
     ap.add_argument('--count', type=int, default=100000)
     ap.add_argument('--acks', default='1')
-    ap.add_argument('--bytes', type=int, default=0)
     ap.add_argument('--rate', type=int, default=10000)
     ap.add_argument('--seconds', type=int, default=30)
     ap.add_argument('--warmup', type=int, default=1)
     a = ap.parse_args()
-    {'produce': produce, 'consume': consume, 'latency-consume': latency_consume,
+    {'produce': produce, 'latency-consume': latency_consume,
      'latency-produce': latency_produce, 'mock': mock}[a.cmd](a)
 
 
