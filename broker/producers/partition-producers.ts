@@ -45,9 +45,11 @@ export class PartitionProducers {
   }
 
   /** `expirationMs`: producer.id.expiration.ms, applied whenever a snapshot is taken. */
+  /** `stopped`: checked between replayed batches; true abandons the load (the broker is closing). */
   static async load(
     log: ProducerStateLog,
     expirationMs: () => number = () => DEFAULT_EXPIRATION_MS,
+    stopped: () => boolean = () => false,
   ): Promise<PartitionProducers> {
     const p = new PartitionProducers(log, expirationMs)
     const end = log.logEndOffset()
@@ -64,6 +66,7 @@ export class PartitionProducers {
     }
     if (from < end) {
       for await (const b of log.replay(from)) {
+        if (stopped()) throw new Error(`producer state load of ${log.dir} stopped: the broker is closing`)
         if (b.baseOffset + BigInt(b.lastOffsetDelta) < from) continue
         if (!b.isControl) p.table.record(b, b.baseOffset)
         else if (b.transactional === true) p.table.endTransaction(b.producerId, b.epoch, -1, b.maxTimestamp)
@@ -120,13 +123,22 @@ export class PartitionProducers {
   }
 }
 
+/** A partition whose producer state `ProducerStates.preload` loads. */
+export interface PreloadEntry {
+  key: object
+  log: () => ProducerStateLog
+}
+
 /**
- * Producer state of every partition this broker leads, loaded on first use. Keyed by the partition's log
- * object, so a deleted and re-created topic starts with fresh state.
+ * Producer state of every partition this broker leads: preloaded in the background when logs are opened or
+ * created, else loaded on first use. Keyed by the partition's log object, so a deleted and re-created topic
+ * starts with fresh state.
  */
 export class ProducerStates {
   private readonly partitions = new Map<object, Promise<PartitionProducers>>()
   private readonly expirationMs: () => number
+  private readonly preloads = new Set<Promise<void>>()
+  private closing = false
 
   constructor(expirationMs: () => number = () => DEFAULT_EXPIRATION_MS) {
     this.expirationMs = expirationMs
@@ -134,10 +146,40 @@ export class ProducerStates {
 
   /** The state of a partition; `log` opens its view of the log the first time it is asked for. */
   get(key: object, log: () => ProducerStateLog): Promise<PartitionProducers> {
+    return this.getOrLoad(key, log, () => false)
+  }
+
+  /**
+   * Loads the state of `entries` in the background, `concurrency` at a time, so that the first fetch or
+   * produce finds it ready instead of replaying the log (Kafka loads producer state with the log). A failed
+   * load is dropped: the next `get` retries it and reports the error to its request. Stops taking new
+   * entries, and abandons running replays, when close() starts.
+   */
+  preload(entries: readonly PreloadEntry[], concurrency: number): Promise<void> {
+    let next = 0
+    const worker = async (): Promise<void> => {
+      for (let i = next++; i < entries.length && !this.closing; i = next++) {
+        const e = entries[i] as PreloadEntry
+        await this.getOrLoad(e.key, e.log, () => this.closing).catch(() => undefined)
+      }
+    }
+    const run = Promise.all(Array.from({ length: Math.min(concurrency, entries.length) }, worker)).then(
+      () => undefined,
+    )
+    this.preloads.add(run)
+    void run.then(() => this.preloads.delete(run))
+    return run
+  }
+
+  private getOrLoad(
+    key: object,
+    log: () => ProducerStateLog,
+    stopped: () => boolean,
+  ): Promise<PartitionProducers> {
     let p = this.partitions.get(key)
     if (p === undefined) {
       void this.pruneClosed()
-      p = PartitionProducers.load(log(), this.expirationMs)
+      p = PartitionProducers.load(log(), this.expirationMs, stopped)
       this.partitions.set(key, p)
       p.catch(() => this.partitions.delete(key))
     }
@@ -154,6 +196,8 @@ export class ProducerStates {
 
   /** Snapshots every loaded partition (clean shutdown). */
   async close(): Promise<void> {
+    this.closing = true
+    await Promise.all(this.preloads)
     const all = await Promise.allSettled(this.partitions.values())
     await Promise.allSettled(
       all.map((r) => (r.status === 'fulfilled' ? r.value.serialize(() => r.value.snapshot()) : undefined)),

@@ -12,7 +12,7 @@ import { LogManager } from '../storage/log-manager.ts'
 import { handlers } from './apis/index.ts'
 import type { BrokerState } from './broker-state.ts'
 import type { BrokerConfig } from './config.ts'
-import { openDataPath } from './data-path.ts'
+import { openDataPath, preloadProducers } from './data-path.ts'
 import { loadOrFormat, lockDataDir } from './data-dir.ts'
 import { Listener, type ListenerGroup } from './listener.ts'
 import { listenerSpecs, type ListenerEndpoint, type ListenerSpec } from './listener-specs.ts'
@@ -189,6 +189,11 @@ async function start(
     )
     void startTransactionCoordinator(state).catch((err: unknown) =>
       log.error({ err: (err as Error).message }, 'transaction coordinator could not be loaded'),
+    )
+    // Producer state loads with the logs (as in Kafka), not inside a client's first READ_COMMITTED fetch.
+    void preloadProducers(
+      dataPath,
+      logs.partitions().map((e) => e.log),
     )
   })
   for (const e of endpoints) {

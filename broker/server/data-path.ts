@@ -51,9 +51,22 @@ export function waitKey(topic: string, partition: number): string {
   return `${topic}\u0000${partition}`
 }
 
-/** Producer state of a partition, loaded from its snapshot and log on first use. */
+/** Producer state of a partition, loaded from its snapshot and log (preloaded, or on first use). */
 export function producersOf(dataPath: DataPath, log: PartitionLog): Promise<PartitionProducers> {
   return dataPath.producers.get(log, () => producerStateLog(log))
+}
+
+/** Partitions whose producer state loads at once in the background: each load is a chain of file reads. */
+const PRELOAD_CONCURRENCY = 8
+
+/**
+ * Loads the producer state of `logs` in the background (at start-up, and when a partition is created), so
+ * that the first READ_COMMITTED fetch or idempotent produce does not replay the log. Never rejects: a
+ * failed load is retried, and reported, by the request that next needs it. Offline logs are left alone.
+ */
+export function preloadProducers(dataPath: DataPath, logs: readonly PartitionLog[]): Promise<void> {
+  const entries = logs.filter((l) => !l.offline).map((l) => ({ key: l, log: () => producerStateLog(l) }))
+  return dataPath.producers.preload(entries, PRELOAD_CONCURRENCY)
 }
 
 function producerStateLog(log: PartitionLog): ProducerStateLog {

@@ -7,7 +7,9 @@ import type { TopicState } from '../metadata/image.ts'
 import { ConfigResourceType, RecordType, type MetadataRecord } from '../metadata/records.ts'
 import { collisionKey, isInternalTopic, newTopicId, topicNameProblem } from '../metadata/topic-rules.ts'
 import { validateTopicConfig } from '../storage/log-config.ts'
+import type { PartitionLog } from '../storage/partition-log.ts'
 import type { BrokerState } from './broker-state.ts'
+import { preloadProducers } from './data-path.ts'
 import { logConfigFor } from './topic-configs.ts'
 
 /** Most partitions one topic may have here: each is a directory with open files. */
@@ -232,7 +234,10 @@ async function doCreateTopic(
   }
   records.push(...partitionRecords(topicId, 0, numPartitions, broker.nodeId))
   await broker.metadata.commit(records)
-  for (let p = 0; p < numPartitions; p++) await broker.logs.createLog(spec.name, p, logConfig)
+  const created: PartitionLog[] = []
+  for (let p = 0; p < numPartitions; p++) created.push(await broker.logs.createLog(spec.name, p, logConfig))
+  // A new log has nothing to replay: its producer state is ready before the first produce or fetch.
+  void preloadProducers(broker.dataPath, created)
   broker.log.info({ topic: spec.name, topicId, partitions: numPartitions }, 'topic created')
   return { ...OK, errorCode: 0, topicId, numPartitions, replicationFactor }
 }
@@ -306,7 +311,9 @@ export async function createPartitions(
   if (validateOnly) return OK
   await broker.metadata.commit(partitionRecords(topic.id, current, count, broker.nodeId))
   const config = logConfigFor(broker.config, topic.configs)
-  for (let p = current; p < count; p++) await broker.logs.createLog(topic.name, p, config)
+  const created: PartitionLog[] = []
+  for (let p = current; p < count; p++) created.push(await broker.logs.createLog(topic.name, p, config))
+  void preloadProducers(broker.dataPath, created)
   broker.log.info({ topic: topic.name, from: current, to: count }, 'partitions added')
   return OK
 }

@@ -131,4 +131,56 @@ describe('PartitionProducers', () => {
     expect(await readdir(dir)).toEqual(['other'])
     expect(await states.get(goneKey, () => new MemoryLog(dir))).not.toBe(first)
   })
+
+  it('preloads a bounded number of partitions at a time, then serves them without replaying', async () => {
+    let running = 0
+    let most = 0
+    const replays: number[] = []
+    const entries = Array.from({ length: 6 }, (_, i) => {
+      const log = new MemoryLog(dir)
+      log.append(BigInt(i), 0, 0, 1)
+      const replay = log.replay.bind(log)
+      log.replay = async function* (from: bigint) {
+        running++
+        most = Math.max(most, running)
+        replays.push(i)
+        await new Promise((resolve) => setImmediate(resolve))
+        yield* replay(from)
+        running--
+      }
+      return { key: {}, log: () => log }
+    })
+    const states = new ProducerStates()
+    await states.preload(entries, 2)
+    expect(most).toBe(2)
+    expect(replays.sort()).toEqual([0, 1, 2, 3, 4, 5])
+    const p = await states.get(entries[3]!.key, () => {
+      throw new Error('already loaded: the log is not opened again')
+    })
+    expect(p.table.get(3n)?.epoch).toBe(0)
+  })
+
+  it('stops preloading when closed', async () => {
+    let started = 0
+    const entries = Array.from({ length: 4 }, () => {
+      const log = new MemoryLog(dir)
+      log.append(5n, 0, 0, 1)
+      log.append(5n, 0, 1, 1)
+      const replay = log.replay.bind(log)
+      log.replay = async function* (from: bigint) {
+        started++
+        for await (const b of replay(from)) {
+          await new Promise((resolve) => setImmediate(resolve))
+          yield b
+        }
+      }
+      return { key: {}, log: () => log }
+    })
+    const states = new ProducerStates()
+    const preload = states.preload(entries, 1)
+    await states.close()
+    await preload
+    expect(started).toBe(1)
+    expect(await readdir(dir)).toEqual([])
+  })
 })

@@ -156,8 +156,8 @@ async function producePartition(
     }
   }
   try {
-    // Producer state is derived from the log, so it is loaded (snapshot + replay) only when the first
-    // idempotent batch needs it; plain producers never wait for it.
+    // Producer state is derived from the log and loads in the background when the log is opened (an
+    // idempotent batch waits if it is still loading); plain producers never wait for it.
     if (!idempotent) return await append()
     const producers = await producersOf(broker.dataPath, log)
     return await producers.serialize(async (): Promise<PartitionOut> => {

@@ -17,6 +17,10 @@
 // READ_COMMITTED reads stop at the last stable offset and carry the aborted transactions overlapping the
 // fetched range (from the partition's aborted transaction index), so consumers drop their records. Offsets below the log start or past the high
 // watermark are OFFSET_OUT_OF_RANGE.
+//
+// consumer_byte_rate (KIP-219): an answer that puts the client over its quota is replaced by an empty one
+// carrying the throttle time, as Kafka does; the records are not counted and the client fetches them again
+// after the throttle (../../quotas/quota-manager.ts recordFetch).
 import { ErrorCode } from '../../protocol/errors.ts'
 import { decodeFetchRequest, type FetchRequest } from '../../protocol/generated/fetch-request.ts'
 import {
@@ -111,7 +115,8 @@ async function readAll(
       continue
     }
     const committed = req.isolationLevel === READ_COMMITTED && ctx.apiVersion >= 4
-    // The last stable offset is known once the partition's producer state is loaded (first use only).
+    // The last stable offset is known once the partition's producer state is loaded (in the background
+    // when the log was opened; this waits only if that is still running).
     if (committed) await producersOf(broker.dataPath, log)
     const out: PartitionRead['out'] = {
       partitionIndex: p.partition,
@@ -182,10 +187,17 @@ function sessionContext(ctx: RequestContext, req: FetchRequest, byId: boolean): 
   return ctx.broker.dataPath.fetchSessions.newContext(req.sessionId, req.sessionEpoch, requested, forgotten)
 }
 
+function recordBytes(reads: readonly PartitionRead[]): number {
+  let n = 0
+  for (const r of reads) n += r.out.records.length
+  return n
+}
+
 function respond(
   fetchCtx: Exclude<FetchContext, { kind: 'error' }>,
   reads: PartitionRead[],
   byId: boolean,
+  throttleTimeMs: number,
 ): FetchResponseInput {
   const incremental = fetchCtx.kind === 'incremental'
   const responses: NonNullable<FetchResponseInput['responses']>[number][] = []
@@ -205,7 +217,24 @@ function respond(
     }
     current.partitions.push(r.out)
   }
-  return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId: fetchCtx.sessionId, responses }
+  return { throttleTimeMs, errorCode: ErrorCode.NONE, sessionId: fetchCtx.sessionId, responses }
+}
+
+/**
+ * A throttled fetch's answer, as Kafka's FetchContext.getThrottledResponse: no partitions, so no records.
+ * An incremental fetch keeps its session (epoch advanced, cached positions untouched, so the partitions
+ * come again); a full fetch drops the session it opened and answers session id 0: the client opens another.
+ */
+function throttledResponse(
+  ctx: RequestContext,
+  fetchCtx: Exclude<FetchContext, { kind: 'error' }>,
+  throttleTimeMs: number,
+): FetchResponseInput {
+  if (fetchCtx.kind === 'full' && fetchCtx.session !== undefined) {
+    ctx.broker.dataPath.fetchSessions.remove(fetchCtx.session.id)
+  }
+  const sessionId = fetchCtx.kind === 'incremental' ? fetchCtx.sessionId : 0
+  return { throttleTimeMs, errorCode: ErrorCode.NONE, sessionId, responses: [] }
 }
 
 export default api(
@@ -224,7 +253,7 @@ export default api(
       const waiters = ctx.broker.dataPath.fetchWaiters
       let reads = await readAll(ctx, fetchCtx.partitions, req, byId)
       for (;;) {
-        const bytes = reads.reduce((n, r) => n + r.out.records.length, 0)
+        const bytes = recordBytes(reads)
         const remaining = deadline - Date.now()
         if (bytes >= req.minBytes || remaining <= 0 || reads.some((r) => r.out.errorCode !== ErrorCode.NONE))
           break
@@ -235,7 +264,10 @@ export default api(
         reads = await readAll(ctx, fetchCtx.partitions, req, byId)
         if (!woken) break
       }
-      return respond(fetchCtx, reads, byId)
+      const { conn } = ctx
+      const quota = ctx.broker.quotas.recordFetch(conn.principal, conn.clientId, recordBytes(reads))
+      if (quota.withhold) return throttledResponse(ctx, fetchCtx, quota.throttleMs)
+      return respond(fetchCtx, reads, byId, quota.throttleMs)
     },
   },
 )
