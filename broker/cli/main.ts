@@ -14,10 +14,14 @@ const COMMANDS: Record<string, Command> = {
   group: { describe: 'consumer groups and their offsets', load: () => import('./commands/group.ts') },
   quota: { describe: 'list, set and remove client quotas', load: () => import('./commands/quota.ts') },
   acl: { describe: 'list, create and delete ACLs', load: () => import('./commands/acl.ts') },
+  user: { describe: 'list, set and delete SCRAM users', load: () => import('./commands/user.ts') },
   'dump-log': { describe: 'print segment files', load: () => import('./commands/dump-log.ts') },
   cert: { describe: 'make a self-signed TLS certificate', load: () => import('./commands/cert.ts') },
   console: { describe: 'the console in a browser', load: () => import('./commands/console.ts') },
 }
+
+/** Other names people type for a command (kafka-configs.sh says --entity-type users). */
+const ALIASES: Record<string, string> = { users: 'user' }
 
 function usage(): string {
   const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(12)} ${c.describe}`)
@@ -31,7 +35,7 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(usage())
     return name === undefined ? 1 : 0
   }
-  const cmd = COMMANDS[name]
+  const cmd = COMMANDS[ALIASES[name] ?? name]
   if (!cmd) {
     process.stderr.write(`strata: unknown command '${name}'\n\n${usage()}`)
     return 2

@@ -10,6 +10,7 @@ const COMMANDS = [
   ['group'],
   ['quota'],
   ['acl'],
+  ['user'],
   ['dump-log'],
   ['console'],
 ]
@@ -30,7 +31,7 @@ describe('strata <command> --help', () => {
   it('lists the commands in the top-level help', async () => {
     const r = await cli(['--help'])
     expect(r.code).toBe(0)
-    for (const name of ['topic', 'produce', 'consume', 'group', 'quota', 'acl', 'dump-log'])
+    for (const name of ['topic', 'produce', 'consume', 'group', 'quota', 'acl', 'user', 'dump-log'])
       expect(r.stdout).toContain(`  ${name} `)
   })
 })
