@@ -307,6 +307,37 @@ const DEFS: BrokerConfigDef[] = [
     sensitive: true,
     doc: 'Passphrase of an encrypted private key',
   },
+  def(
+    'ssl.client.auth',
+    'string',
+    'none',
+    false,
+    'Client certificates on SSL listeners: none, requested or required',
+    oneOf('none', 'requested', 'required'),
+  ),
+  def('ssl.truststore.type', 'string', 'PEM', false, 'Trust store format (PEM only)', oneOf('PEM')),
+  def(
+    'ssl.truststore.location',
+    'string',
+    null,
+    false,
+    'PEM file with the CA certificates trusted for clients',
+  ),
+  {
+    name: 'ssl.truststore.certificates',
+    type: 'password',
+    default: null,
+    dynamic: false,
+    sensitive: true,
+    doc: 'Trusted CA certificates as inline PEM',
+  },
+  def(
+    'ssl.principal.mapping.rules',
+    'string',
+    'DEFAULT',
+    false,
+    'Rules mapping a client certificate subject (RFC 2253) to a principal name',
+  ),
   {
     name: 'listener.name.sasl_ssl.plain.sasl.jaas.config',
     type: 'password',
@@ -337,6 +368,11 @@ const PER_LISTENER = [
   'ssl.keystore.location',
   'ssl.keystore.type',
   'ssl.key.password',
+  'ssl.client.auth',
+  'ssl.truststore.type',
+  'ssl.truststore.location',
+  'ssl.truststore.certificates',
+  'ssl.principal.mapping.rules',
 ]
 
 function listenerOverride(name: string): BrokerConfigDef | undefined {

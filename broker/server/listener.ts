@@ -1,6 +1,9 @@
 // One bound listener (a `listeners` entry): accepts connections while the broker as a whole is under
-// max.connections, and tracks its own for shutdown. TLS for SSL and SASL_SSL listeners.
+// max.connections, and tracks its own for shutdown. TLS for SSL and SASL_SSL listeners; on an SSL
+// listener the client certificate (ssl.client.auth) gives the connection's principal.
 import net from 'node:net'
+import type { TLSSocket } from 'node:tls'
+import { sslClientAuth, type SslClientAuth } from '../security/ssl-client-auth.ts'
 import { tlsServerOptions } from '../security/tls.ts'
 import type { BrokerState } from './broker-state.ts'
 import { Connection } from './connection.ts'
@@ -18,6 +21,8 @@ export class Listener {
   readonly #spec: ListenerSpec
   readonly #group: ListenerGroup
   readonly #connections = new Set<Connection>()
+  /** Principals from client certificates: SSL listeners only (on SASL_SSL the SASL identity wins). */
+  readonly #clientAuth: SslClientAuth | null
   #endpoint: ListenerEndpoint | null = null
 
   constructor(broker: BrokerState, spec: ListenerSpec, group: ListenerGroup) {
@@ -25,10 +30,14 @@ export class Listener {
     this.#spec = spec
     this.#group = group
     const tlsOptions = tlsServerOptions(broker.config, spec)
+    const clientAuth = sslClientAuth(broker.config, spec)
+    this.#clientAuth = spec.securityProtocol === 'SSL' ? clientAuth : null
     if (tlsOptions) {
       // node:tls loads only for a TLS listener: it is a few ms of every start otherwise.
       const tls = process.getBuiltinModule('node:tls')
-      this.#server = tls.createServer({ ...tlsOptions, noDelay: true }, (socket) => this.#accept(socket))
+      this.#server = tls.createServer({ ...tlsOptions, ...clientAuth?.options, noDelay: true }, (socket) =>
+        this.#accept(socket),
+      )
       this.#server.on('tlsClientError', (err) => broker.log.debug({ err }, 'TLS handshake failed'))
     } else {
       this.#server = net.createServer({ noDelay: true }, (socket) => this.#accept(socket))
@@ -64,7 +73,18 @@ export class Listener {
       socket.destroy()
       return
     }
+    const principal = this.#clientAuth ? this.#clientAuth.principal(socket as TLSSocket) : null
+    if (this.#clientAuth && principal === null) {
+      this.#broker.log.info(
+        { remote: socket.remoteAddress, reason: (socket as TLSSocket).authorizationError },
+        'client certificate refused (untrusted, or no ssl.principal.mapping.rules entry applies)',
+      )
+      socket.destroy()
+      return
+    }
     const conn = new Connection(socket, this.#broker, this.#group.nextId++, this.#endpoint)
+    // Set before the socket's first data event: every request of the connection runs as this principal.
+    if (principal !== null) conn.info.principal = principal
     this.#connections.add(conn)
     socket.on('close', () => this.#connections.delete(conn))
   }

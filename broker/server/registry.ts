@@ -32,7 +32,7 @@ export interface ConnectionInfo {
   clientId: string | null
   remoteAddress: string
   remotePort: number
-  /** Kafka principal: `User:ANONYMOUS`, or `User:<name>` once SASL authentication succeeded. */
+  /** Kafka principal: `User:ANONYMOUS`, `User:<name>` once SASL authentication succeeded, or from the client certificate on an SSL listener. */
   principal: string
   /** SASL state on a SASL listener; null on a PLAINTEXT one. */
   sasl: SaslSession | null
