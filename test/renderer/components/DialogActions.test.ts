@@ -6,7 +6,8 @@ import DialogActions from '../../../renderer/src/components/DialogActions.vue'
 describe('DialogActions', () => {
   it('emits cancel and confirm from plain buttons', async () => {
     const w = mount(DialogActions, { props: { label: 'Delete topic', danger: true } })
-    const [cancel, primary] = w.findAll('button')
+    const cancel = w.get('button:not(.primary)')
+    const primary = w.get('button.primary')
     expect(cancel.attributes('type')).toBe('button')
     expect(cancel.text()).toBe('Cancel')
     expect(primary.attributes('type')).toBe('button')
@@ -19,7 +20,7 @@ describe('DialogActions', () => {
 
   it('submits the named form instead of emitting confirm', async () => {
     const w = mount(DialogActions, { props: { label: 'Create', form: 'create-topic-form' } })
-    const primary = w.findAll('button')[1]
+    const primary = w.get('button.primary')
     expect(primary.attributes('type')).toBe('submit')
     expect(primary.attributes('form')).toBe('create-topic-form')
     await primary.trigger('click')
@@ -28,7 +29,7 @@ describe('DialogActions', () => {
 
   it('shows the busy label and disables the action while busy or invalid', async () => {
     const w = mount(DialogActions, { props: { label: 'Create', busyLabel: 'Creating…', busy: true } })
-    const primary = () => w.findAll('button')[1]
+    const primary = () => w.get('button.primary')
     expect(primary().text()).toBe('Creating…')
     expect(primary().attributes('disabled')).toBeDefined()
     await w.setProps({ busy: false, disabled: true })
