@@ -180,3 +180,24 @@ describe('strata user', () => {
     expect(r.stderr).toMatch(/^strata user: cannot connect to 127\.0\.0\.1:1/)
   })
 })
+
+describe('strata user against a broker with an authorizer', () => {
+  it('says in one line that ALTER or DESCRIBE on the cluster is needed', async () => {
+    const guarded = await startBroker({ config: { 'authorizer.class.name': 'strata' } })
+    try {
+      const g = ['--bootstrap-server', guarded.bootstrap]
+      const [set, list] = await Promise.all([
+        cli(['user', 'set', 'dave', '-m', 'SCRAM-SHA-256', '--password', 'dave-secret', ...g]),
+        cli(['user', 'list', ...g]),
+      ])
+      for (const r of [set, list]) {
+        expect(r.code).toBe(1)
+        expect(oneLine(r.stderr)).toBe(true)
+      }
+      expect(set.stderr).toMatch(/^strata user: not authorized: .*ALTER on the cluster is needed/)
+      expect(list.stderr).toMatch(/^strata user: not authorized: .*DESCRIBE on the cluster is needed/)
+    } finally {
+      await guarded.stop()
+    }
+  }, 60_000)
+})

@@ -75,10 +75,17 @@ function oneName(positionals: string[]): string {
   return name
 }
 
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = []
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer)
-  return Buffer.concat(chunks).toString('utf8')
+/** The first line of stdin: a person typing at a terminal need not end the input with Ctrl+D. */
+async function firstLineOfStdin(): Promise<string> {
+  const { createInterface } = await import('node:readline')
+  const lines = createInterface({ input: process.stdin, crlfDelay: Infinity, terminal: false })
+  try {
+    for await (const line of lines) return line
+    return ''
+  } finally {
+    lines.close()
+    process.stdin.pause()
+  }
 }
 
 /** The password from --password or the first line of stdin (its line ending dropped). */
@@ -91,8 +98,7 @@ async function passwordOf(values: {
   let password: string
   if (values.password !== undefined) password = values.password
   else if (values['password-stdin']) {
-    const text = await readStdin()
-    password = text.split(/\r?\n/)[0] ?? ''
+    password = await firstLineOfStdin()
   } else throw new UsageError('set needs --password or --password-stdin')
   if (password === '') throw new UsageError('the password must not be empty')
   return password
