@@ -65,7 +65,7 @@ import { iterateRecords } from './record-scan.ts'
 import { Segment, type AppendedBatch, type BatchLocation } from './segment.ts'
 import { deleteFiles, retireSiblings } from './segment-siblings.ts'
 import { SerialQueue } from './serial-queue.ts'
-import { TXN_INDEX_SUFFIX, loadedAbortedIndexOf } from './txn-index.ts'
+import { TXN_INDEX_SUFFIX, loadedAbortedIndexOf, truncateTxnIndexFile } from './txn-index.ts'
 
 export interface AppendOptions {
   /** Written into each batch's partitionLeaderEpoch (outside the CRC). */
@@ -1031,6 +1031,13 @@ export class PartitionLog {
       if (needsRecovery || (!cleanShutdown && afterRecoveryPoint)) {
         const r = await segment.recover(interval, prevLast)
         this.recovery.segmentsRecovered++
+        // Aborts recorded for markers the crash lost (a truncated tail, or data never flushed) go too.
+        const dropped = await truncateTxnIndexFile(this.dir, base, segment.nextOffset)
+        if (dropped > 0) {
+          this.#log(
+            `${this.topic}-${this.partition}: dropped ${dropped} aborted transaction(s) beyond the end of segment ${base}`,
+          )
+        }
         if (r.truncatedBytes > 0) {
           this.recovery.truncatedBytes += r.truncatedBytes
           this.#log(

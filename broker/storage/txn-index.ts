@@ -104,21 +104,8 @@ export class AbortedTxnIndex {
     const kept = this.#entries.filter((e) => touched.has(e.segmentBaseOffset))
     return this.#serial(async () => {
       for (const base of touched) {
-        const file = join(this.#dir, txnIndexFileName(base))
         const rest = kept.filter((e) => e.segmentBaseOffset === base)
-        if (rest.length === 0) {
-          await rm(file, { force: true })
-          continue
-        }
-        const tmp = `${file}.tmp`
-        const fh = await open(tmp, 'w')
-        try {
-          await fh.writeFile(Buffer.concat(rest.map(encodeAbortedTxn)))
-          await fh.sync()
-        } finally {
-          await fh.close()
-        }
-        await rename(tmp, file)
+        await rewriteFile(join(this.#dir, txnIndexFileName(base)), rest)
       }
     })
   }
@@ -153,6 +140,44 @@ export class AbortedTxnIndex {
     }
     return out
   }
+}
+
+/** Replaces a .txnindex file with `entries` (temp file, fsync, rename), or removes it when none are left. */
+async function rewriteFile(file: string, entries: readonly AbortedTxn[]): Promise<void> {
+  if (entries.length === 0) {
+    await rm(file, { force: true })
+    return
+  }
+  const tmp = `${file}.tmp`
+  const fh = await open(tmp, 'w')
+  try {
+    await fh.writeFile(Buffer.concat(entries.map(encodeAbortedTxn)))
+    await fh.sync()
+  } finally {
+    await fh.close()
+  }
+  await rename(tmp, file)
+}
+
+/**
+ * Recovery: drops the entries of one segment's .txnindex whose abort marker (`lastOffset`) is at or beyond
+ * `endOffset`, the segment's end after recovery truncated it, along with a torn last entry (Kafka's
+ * TransactionIndex.truncateTo). Otherwise a READ_COMMITTED fetch would report aborts of records that are
+ * gone, and of the records later written at those offsets. Call it before the index is loaded. Returns the
+ * number of entries dropped.
+ */
+export async function truncateTxnIndexFile(
+  dir: string,
+  segmentBaseOffset: bigint,
+  endOffset: bigint,
+): Promise<number> {
+  const file = join(dir, txnIndexFileName(segmentBaseOffset))
+  const bytes = await readFile(file).catch(ignoreMissing)
+  if (bytes === null) return 0
+  const all = decodeAbortedTxns(bytes)
+  const kept = all.filter((e) => e.lastOffset < endOffset)
+  if (kept.length * TXN_INDEX_ENTRY_SIZE !== bytes.length) await rewriteFile(file, kept)
+  return all.length - kept.length
 }
 
 function ignoreMissing(err: unknown): null {
