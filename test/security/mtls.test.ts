@@ -249,6 +249,49 @@ describe('ssl.client.auth=requested', () => {
   })
 })
 
+describe('SASL_SSL with ssl.client.auth=required', () => {
+  it('needs a trusted certificate, but the SASL identity is the principal', async () => {
+    broker = await startBroker({
+      config: config({
+        listeners: 'SASL_SSL://127.0.0.1:0',
+        'ssl.client.auth': 'required',
+        'ssl.truststore.location': file('ca.pem'),
+        'listener.name.sasl_ssl.plain.sasl.jaas.config':
+          'org.apache.kafka.common.security.plain.PlainLoginModule required user_carol="carol-secret";',
+        // Only the SASL user is a super user: with the certificate as principal, CreateTopics would be refused.
+        'super.users': 'User:carol',
+      }),
+    })
+    const sasl = new Kafka({
+      clientId: 'mtls-sasl',
+      brokers: [broker.bootstrap],
+      ssl: {
+        ca: [fs.readFileSync(file('server.pem'), 'utf8')],
+        cert: fs.readFileSync(file('alice.pem'), 'utf8'),
+        key: fs.readFileSync(file('alice.key'), 'utf8'),
+      },
+      sasl: { mechanism: 'plain', username: 'carol', password: 'carol-secret' },
+      logLevel: logLevel.NOTHING,
+      retry: { retries: 0 },
+    })
+    const admin = sasl.admin()
+    await admin.connect()
+    await admin.createTopics({ topics: [{ topic: 'c' }] })
+    expect(await admin.listTopics()).toContain('c')
+    await admin.disconnect()
+    // Without a certificate the handshake fails before SASL starts.
+    await expect(
+      run('kcat', [
+        '-b',
+        broker.bootstrap,
+        ...['-X', 'security.protocol=SASL_SSL', '-X', `ssl.ca.location=${file('server.pem')}`],
+        ...['-X', 'sasl.mechanisms=PLAIN', '-X', 'sasl.username=carol', '-X', 'sasl.password=carol-secret'],
+        ...['-m', '3', '-L'],
+      ]),
+    ).rejects.toThrow()
+  })
+})
+
 describe('bad client-auth configs refuse to start', () => {
   const refused = async (extra: Record<string, string>): Promise<string> => {
     try {
