@@ -18,6 +18,7 @@ export const CONTROLLER_MUTATION_RATE = 'controller_mutation_rate'
 
 /** Idle sensors are swept once this many exist. */
 const SWEEP_AT = 1000
+const NOT_THROTTLED = { throttleMs: 0, withhold: false } as const
 
 export interface RateQuota {
   quota: number
@@ -131,6 +132,30 @@ export class QuotaManager {
       1,
       Math.floor(q.quota * (this.#opts.window.samples - 1) * (this.#opts.window.windowMs / 1000)),
     )
+  }
+
+  /**
+   * Measures a Fetch answer carrying `bytes` of records against consumer_byte_rate. Over the quota the
+   * answer goes out without its records (`withhold`), as in Kafka, and they are not counted: the consumer
+   * fetches them again after the throttle. An answer larger than fetchBudget (one batch bigger than a
+   * quota window) would be over the quota however long the consumer waited, so it is sent and counted.
+   */
+  recordFetch(
+    principal: string,
+    clientId: string | null,
+    bytes: number,
+  ): { throttleMs: number; withhold: boolean } {
+    if (!this.#active) return NOT_THROTTLED
+    const q = this.forClient(principal, clientId ?? '').fetch
+    if (!q) return NOT_THROTTLED
+    const now = this.now()
+    q.sensor.record(bytes, now)
+    const throttleMs = q.sensor.throttleMs(q.quota, now, this.maxThrottleMs)
+    if (throttleMs === 0) return NOT_THROTTLED
+    const withhold = bytes <= this.fetchBudget(principal, clientId)
+    // Taken back in the sample it went into, as Kafka's unrecordQuotaSensor does.
+    if (withhold) q.sensor.record(-bytes, now)
+    return { throttleMs, withhold }
   }
 
   /**

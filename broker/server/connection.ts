@@ -47,7 +47,6 @@ const WRITE_HIGH_WATER = 4 * 1024 * 1024
 /** Handlers of one connection at work at once (Kafka runs one); bounds the answers being built. */
 const MAX_RUNNING = 16
 const PRODUCE_KEY = 0
-const FETCH_KEY = 1
 /** SASL exchanges are never throttled (their responses have no throttle time). */
 const REQUEST_QUOTA_EXEMPT = new Set([17, 36])
 
@@ -307,9 +306,6 @@ export class Connection {
         chunks = encode()
         if (quotas !== null) {
           let ms = produceThrottleMs
-          if (quotas.fetch && apiKey === FETCH_KEY && chunks !== null) {
-            ms = Math.max(ms, manager.recordRate(quotas.fetch, byteLength(chunks)))
-          }
           if (requestQuota) {
             const busy = busyMs + performance.now() - encodeStarted
             // Percent of one thread per second: ms busy per second / 10.
@@ -482,13 +478,7 @@ function recycle(chunks: readonly Buffer[]): void {
   for (const c of chunks) readBuffers.give(c)
 }
 
-function byteLength(chunks: readonly Buffer[]): number {
-  let n = 0
-  for (const c of chunks) n += c.length
-  return n
-}
-
-/** The throttle time a handler put in its response (the controller mutation quota does), or 0. */
+/** The throttle time a handler put in its response (Fetch and the controller mutation quota do), or 0. */
 function responseThrottle(res: unknown): number {
   if (typeof res !== 'object' || res === null) return 0
   const t = (res as { throttleTimeMs?: unknown }).throttleTimeMs

@@ -114,6 +114,11 @@ export class FetchSessionCache {
     return this.sessions.get(id)
   }
 
+  /** Drops a session (a throttled full fetch closes the one it opened: the client opens another). */
+  remove(id: number): void {
+    this.sessions.delete(id)
+  }
+
   /** Resolves the session a fetch request names and the partitions it fetches. */
   newContext(
     sessionId: number,

@@ -14,7 +14,7 @@ import { decodeCreateTopicsResponse } from '../../broker/protocol/generated/crea
 import { encodeDeleteTopicsRequest } from '../../broker/protocol/generated/delete-topics-request.ts'
 import { decodeDeleteTopicsResponse } from '../../broker/protocol/generated/delete-topics-response.ts'
 import { encodeFetchRequest } from '../../broker/protocol/generated/fetch-request.ts'
-import { decodeFetchResponse } from '../../broker/protocol/generated/fetch-response.ts'
+import { decodeFetchResponse, type FetchResponse } from '../../broker/protocol/generated/fetch-response.ts'
 import { encodeMetadataRequest } from '../../broker/protocol/generated/metadata-request.ts'
 import { decodeMetadataResponse } from '../../broker/protocol/generated/metadata-response.ts'
 import { encodeProduceRequest } from '../../broker/protocol/generated/produce-request.ts'
@@ -69,6 +69,44 @@ async function roundTrip(c: RawClient): Promise<void> {
 
 function produceThrottle(frame: Buffer, version: number): number {
   return decodeProduceResponse(RawClient.parse(frame, 0, version).body, version).throttleTimeMs
+}
+
+/** One Fetch v12 of partition 0 from offset 0, as `clientId`, in the given fetch session and epoch. */
+async function fetchAs(
+  c: RawClient,
+  clientId: string,
+  topic: string,
+  sessionId: number,
+  sessionEpoch: number,
+): Promise<FetchResponse> {
+  const req = frameAs(clientId, 1, 12, (w) =>
+    encodeFetchRequest(
+      w,
+      {
+        replicaId: -1,
+        maxWaitMs: 0,
+        minBytes: 1,
+        maxBytes: 1 << 20,
+        sessionId,
+        sessionEpoch,
+        topics: [{ topic, partitions: [{ partition: 0, fetchOffset: 0n, partitionMaxBytes: 1 << 20 }] }],
+      },
+      12,
+    ),
+  )
+  c.send(req.frame)
+  return decodeFetchResponse(RawClient.parse(await c.next(), 1, 12).body, 12)
+}
+
+/** A topic of four ~3 kB batches: a 1000 B/s quota's fetch (10,000 bytes) carries three of them. */
+async function threeBatchTopic(name: string): Promise<void> {
+  const admin = await RawClient.connect(broker.port)
+  await createTopic(admin, name, 1)
+  const values = Array.from({ length: 3 }, (_, i) => `${i}`.padEnd(1000, 'z'))
+  for (let i = 0; i < 4; i++) {
+    expect((await produce(admin, name, 0, await batch(values))).errorCode).toBe(0)
+  }
+  admin.close()
 }
 
 describe('client quota enforcement', () => {
@@ -165,7 +203,8 @@ describe('client quota enforcement', () => {
     )
     c.send(req.frame)
     const res = decodeFetchResponse(RawClient.parse(await c.next(), 1, 12).body, 12)
-    // ~50 KB against 1 KB/s over a 10 s window.
+    // One ~50 kB batch against 1 kB/s over a 10 s window: more than a window holds, so withholding it would
+    // hold it back for good; it comes with its throttle time instead.
     expect(res.throttleTimeMs).toBeGreaterThan(1000)
     expect(res.responses[0]?.partitions[0]?.records?.length).toBeGreaterThan(50_000)
     c.close()
@@ -210,6 +249,58 @@ describe('client quota enforcement', () => {
     const limited = await fetchAll('fetch-2')
     expect(limited).toBeGreaterThan(0)
     expect(limited).toBeLessThan(20_000)
+  })
+
+  it('answers an over-quota fetch with its throttle time and no records, and does not count them', async () => {
+    await threeBatchTopic('withheld')
+    await setClientQuota(broker.port, 'fetch-3', 'consumer_byte_rate', 1000)
+    const fetchOn = (c: RawClient, sessionEpoch: number): Promise<FetchResponse> =>
+      fetchAs(c, 'fetch-3', 'withheld', 0, sessionEpoch)
+    const a = await RawClient.connect(broker.port)
+    const first = await fetchOn(a, -1)
+    expect(first.throttleTimeMs).toBe(0)
+    const bytes = first.responses[0]?.partitions[0]?.records?.length ?? 0
+    expect(bytes).toBeGreaterThan(0)
+    // The same bytes again would be twice the quota: no partitions, so no records (as Kafka answers), and
+    // the session this full fetch asked for is not opened.
+    const second = await fetchOn(a, 0)
+    expect(second.throttleTimeMs).toBeGreaterThan(0)
+    expect(second.errorCode).toBe(ErrorCode.NONE)
+    expect(second.responses).toEqual([])
+    expect(second.sessionId).toBe(0)
+    // The withheld bytes were not counted: counted, they would add ~`bytes` ms to the next throttle. A
+    // quota window's padding can lengthen it by at most one sample (1 s) meanwhile.
+    const b = await RawClient.connect(broker.port)
+    const third = await fetchOn(b, -1)
+    expect(third.responses).toEqual([])
+    expect(third.throttleTimeMs).toBeLessThan(second.throttleTimeMs + 1000)
+    expect(bytes).toBeGreaterThan(5000)
+    a.close()
+    b.close()
+  })
+
+  it('keeps a fetch session consistent when an incremental fetch is throttled', async () => {
+    await threeBatchTopic('withheld-session')
+    await setClientQuota(broker.port, 'fetch-4', 'consumer_byte_rate', 1000)
+    const a = await RawClient.connect(broker.port)
+    const opened = await fetchAs(a, 'fetch-4', 'withheld-session', 0, 0)
+    expect(opened.throttleTimeMs).toBe(0)
+    expect(opened.sessionId).toBeGreaterThan(0)
+    // Epoch 1 would take the client over its quota: the session's answer with nothing in it.
+    const throttled = await fetchAs(a, 'fetch-4', 'withheld-session', opened.sessionId, 1)
+    expect(throttled.throttleTimeMs).toBeGreaterThan(0)
+    expect(throttled.errorCode).toBe(ErrorCode.NONE)
+    expect(throttled.sessionId).toBe(opened.sessionId)
+    expect(throttled.responses).toEqual([])
+    // The session moved on to epoch 2 and still owes the partition's records (a is muted: ask on b).
+    await setClientQuota(broker.port, 'fetch-4', 'consumer_byte_rate', null)
+    const b = await RawClient.connect(broker.port)
+    const next = await fetchAs(b, 'fetch-4', 'withheld-session', opened.sessionId, 2)
+    expect(next.errorCode).toBe(ErrorCode.NONE)
+    expect(next.throttleTimeMs).toBe(0)
+    expect(next.responses[0]?.partitions[0]?.records?.length).toBeGreaterThan(0)
+    a.close()
+    b.close()
   })
 
   it('throttles by request_percentage, the time requests keep the broker busy', async () => {
