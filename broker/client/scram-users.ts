@@ -69,25 +69,33 @@ function connectionOf(client: ClusterClient): Promise<Connection> {
   })
 }
 
-/** A readable reason for the error codes these two APIs answer with. */
+/**
+ * A readable reason for the error codes these two APIs answer with, for `user` (null: the whole request).
+ * `deleted` names the mechanisms the request deleted for that user.
+ */
 function reasonFor(
   code: number,
   serverMessage: string | null | undefined,
   action: 'describe' | 'alter',
+  user: string | null,
+  deleted: string[] = [],
 ): string {
+  const who = user === null ? '' : `user '${user}': `
   switch (code) {
     case ErrorCode.RESOURCE_NOT_FOUND:
-      return action === 'describe' ? 'has no SCRAM credentials' : 'has no such SCRAM credential'
+      return action === 'describe'
+        ? `user '${user}' has no SCRAM credentials`
+        : `user '${user}' has no ${deleted.join(' or ') || 'such SCRAM'} credential to delete`
     case ErrorCode.UNACCEPTABLE_CREDENTIAL:
-      return `credential refused by the broker: ${serverMessage ?? 'unacceptable credential'}`
+      return `${who}credential refused by the broker: ${serverMessage ?? 'unacceptable credential'}`
     case ErrorCode.UNSUPPORTED_SASL_MECHANISM:
-      return 'the broker does not support this SCRAM mechanism'
+      return `${who}the broker does not support this SCRAM mechanism`
     case ErrorCode.DUPLICATE_RESOURCE:
-      return 'named twice with the same mechanism in one request'
+      return `${who}named twice with the same mechanism in one request`
     case ErrorCode.CLUSTER_AUTHORIZATION_FAILED:
       return `CLUSTER_AUTHORIZATION_FAILED: ${action === 'describe' ? 'DESCRIBE' : 'ALTER'} on the cluster is needed`
     default:
-      return `error code ${code}${serverMessage ? `: ${serverMessage}` : ''}`
+      return `${who}error code ${code}${serverMessage ? `: ${serverMessage}` : ''}`
   }
 }
 
@@ -155,16 +163,16 @@ export function describeScramUsers(
     if (response.errorCode !== ErrorCode.NONE)
       throw new AdminError(
         adminCodeFor(response.errorCode),
-        reasonFor(response.errorCode, response.errorMessage, 'describe'),
+        reasonFor(response.errorCode, response.errorMessage, 'describe', null),
       )
     const users: ScramUser[] = []
     const failed: DescribeScramUsersResult['failed'] = []
     for (const r of response.results) {
       if (r.errorCode !== ErrorCode.NONE) {
-        const reason = reasonFor(r.errorCode, r.errorMessage, 'describe')
+        const reason = reasonFor(r.errorCode, r.errorMessage, 'describe', r.user)
         failed.push({
           user: r.user,
-          error: new AdminError(adminCodeFor(r.errorCode), `user '${r.user}' ${reason}`),
+          error: new AdminError(adminCodeFor(r.errorCode), reason),
         })
         continue
       }
@@ -237,7 +245,13 @@ export function alterScramCredentials(
     if (failure)
       throw new AdminError(
         adminCodeFor(failure.errorCode),
-        `user '${failure.user}': ${reasonFor(failure.errorCode, failure.errorMessage, 'alter')}`,
+        reasonFor(
+          failure.errorCode,
+          failure.errorMessage,
+          'alter',
+          failure.user,
+          change.deletions.filter((d) => d.user === failure.user).map((d) => d.mechanism),
+        ),
       )
   })
 }
