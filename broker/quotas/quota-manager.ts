@@ -20,15 +20,14 @@ export const CONTROLLER_MUTATION_RATE = 'controller_mutation_rate'
 const SWEEP_AT = 1000
 const NOT_THROTTLED = { throttleMs: 0, withhold: false } as const
 
-export interface RateQuota {
+/** A stored quota and the meter that measures its use. */
+export interface MeteredQuota<M> {
   quota: number
-  sensor: RateSensor
+  meter: M
 }
 
-export interface MutationQuotaBound {
-  quota: number
-  bucket: TokenBucket
-}
+export type RateQuota = MeteredQuota<RateSensor>
+export type MutationQuotaBound = MeteredQuota<TokenBucket>
 
 /** The quotas that apply to one (user, client-id); null where none is stored. */
 export interface ClientQuotas {
@@ -67,6 +66,8 @@ export class QuotaManager {
   readonly #resolved = new Map<string, ClientQuotas>()
   readonly #sensors = new Map<string, RateSensor>()
   readonly #buckets = new Map<string, TokenBucket>()
+  readonly #newSensor = (): RateSensor => new RateSensor(this.#opts.window)
+  readonly #newBucket = (): TokenBucket => new TokenBucket(this.#opts.controllerWindow)
 
   constructor(image: MetadataImage, opts: QuotaManagerOptions) {
     this.#image = image
@@ -103,10 +104,10 @@ export class QuotaManager {
     if (!q) {
       q = {
         generation: this.#generation,
-        produce: this.#rate(PRODUCER_BYTE_RATE, user, clientId),
-        fetch: this.#rate(CONSUMER_BYTE_RATE, user, clientId),
-        request: this.#rate(REQUEST_PERCENTAGE, user, clientId),
-        mutation: this.#mutation(user, clientId),
+        produce: this.#metered(PRODUCER_BYTE_RATE, user, clientId, this.#sensors, this.#newSensor),
+        fetch: this.#metered(CONSUMER_BYTE_RATE, user, clientId, this.#sensors, this.#newSensor),
+        request: this.#metered(REQUEST_PERCENTAGE, user, clientId, this.#sensors, this.#newSensor),
+        mutation: this.#metered(CONTROLLER_MUTATION_RATE, user, clientId, this.#buckets, this.#newBucket),
       }
       this.#resolved.set(key, q)
     }
@@ -116,8 +117,8 @@ export class QuotaManager {
   /** Records `value` against a rate quota; returns the throttle time it earns (0 within the quota). */
   recordRate(q: RateQuota, value: number, maxMs = this.maxThrottleMs): number {
     const now = this.now()
-    q.sensor.record(value, now)
-    return q.sensor.throttleMs(q.quota, now, maxMs)
+    q.meter.record(value, now)
+    return q.meter.throttleMs(q.quota, now, maxMs)
   }
 
   /**
@@ -149,12 +150,12 @@ export class QuotaManager {
     const q = this.forClient(principal, clientId ?? '').fetch
     if (!q) return NOT_THROTTLED
     const now = this.now()
-    q.sensor.record(bytes, now)
-    const throttleMs = q.sensor.throttleMs(q.quota, now, this.maxThrottleMs)
+    q.meter.record(bytes, now)
+    const throttleMs = q.meter.throttleMs(q.quota, now, this.maxThrottleMs)
     if (throttleMs === 0) return NOT_THROTTLED
     const withhold = bytes <= this.fetchBudget(principal, clientId)
     // Taken back in the sample it went into, as Kafka's unrecordQuotaSensor does.
-    if (withhold) q.sensor.record(-bytes, now)
+    if (withhold) q.meter.record(-bytes, now)
     return { throttleMs, withhold }
   }
 
@@ -167,39 +168,33 @@ export class QuotaManager {
     return new MutationQuota(this.forClient(principal, clientId ?? '').mutation, strict, this.now)
   }
 
-  #rate(key: string, user: string, clientId: string): RateQuota | null {
+  /** The quota `key` that applies to (user, clientId), with its meter from `meters` (made on first use). */
+  #metered<M extends { lastRecordMs: number }>(
+    key: string,
+    user: string,
+    clientId: string,
+    meters: Map<string, M>,
+    create: () => M,
+  ): MeteredQuota<M> | null {
     const m = quotaMatch(this.#image, user, clientId, key)
     if (!m) return null
-    const sensorKey = this.#sensorKey(key, m.entity, user, clientId)
-    let sensor = this.#sensors.get(sensorKey)
-    if (!sensor) {
-      this.#sweep(this.#sensors)
-      sensor = new RateSensor(this.#opts.window)
-      this.#sensors.set(sensorKey, sensor)
+    const meterKey = this.#meterKey(key, m.entity, user, clientId)
+    let meter = meters.get(meterKey)
+    if (!meter) {
+      this.#sweep(meters)
+      meter = create()
+      meters.set(meterKey, meter)
     }
-    return { quota: m.value, sensor }
+    return { quota: m.value, meter }
   }
 
-  #mutation(user: string, clientId: string): MutationQuotaBound | null {
-    const m = quotaMatch(this.#image, user, clientId, CONTROLLER_MUTATION_RATE)
-    if (!m) return null
-    const bucketKey = this.#sensorKey(CONTROLLER_MUTATION_RATE, m.entity, user, clientId)
-    let bucket = this.#buckets.get(bucketKey)
-    if (!bucket) {
-      this.#sweep(this.#buckets)
-      bucket = new TokenBucket(this.#opts.controllerWindow)
-      this.#buckets.set(bucketKey, bucket)
-    }
-    return { quota: m.value, bucket }
-  }
-
-  #sensorKey(key: string, entity: readonly { entityType: string }[], user: string, clientId: string): string {
+  #meterKey(key: string, entity: readonly { entityType: string }[], user: string, clientId: string): string {
     const u = entity.some((p) => p.entityType === USER) ? user : ''
     const c = entity.some((p) => p.entityType === CLIENT_ID) ? clientId : ''
     return `${key}\u0000${u}\u0000${c}`
   }
 
-  /** Drops idle sensors once there are many (a client-id per connection would grow the map forever). */
+  /** Drops idle meters once there are many (a client-id per connection would grow the map forever). */
   #sweep(map: Map<string, { lastRecordMs: number }>): void {
     if (map.size < SWEEP_AT) return
     const idleBefore = this.now() - 2 * this.#opts.window.samples * this.#opts.window.windowMs
@@ -224,7 +219,7 @@ export class MutationQuota {
   refused(): boolean {
     const b = this.#bound
     if (!b || !this.#strict) return false
-    const t = b.bucket.throttleMs(b.quota, this.#now())
+    const t = b.meter.throttleMs(b.quota, this.#now())
     if (t > 0) this.#throttleMs = Math.max(this.#throttleMs, t)
     return t > 0
   }
@@ -234,8 +229,8 @@ export class MutationQuota {
     const b = this.#bound
     if (!b || partitions <= 0) return
     const now = this.#now()
-    b.bucket.record(partitions, b.quota, now)
-    if (!this.#strict) this.#throttleMs = Math.max(this.#throttleMs, b.bucket.throttleMs(b.quota, now))
+    b.meter.record(partitions, b.quota, now)
+    if (!this.#strict) this.#throttleMs = Math.max(this.#throttleMs, b.meter.throttleMs(b.quota, now))
   }
 
   /** The throttle time for the response (and how long the connection is muted). */
