@@ -121,6 +121,11 @@ export class QuotaManager {
     return q.meter.throttleMs(q.quota, now, maxMs)
   }
 
+  /** Records `value` against a rate quota once its request's throttle is decided: it counts for later ones. */
+  record(q: RateQuota, value: number): void {
+    q.meter.record(value, this.now())
+  }
+
   /**
    * The most bytes one Fetch response may carry for this client: a consumer_byte_rate quota's worth of
    * samples - 1 windows, as Kafka limits it, so one answer never earns more than a window of throttle.

@@ -298,33 +298,32 @@ export class Connection {
     const settle = (res: unknown): void => {
       this.#running--
       if (this.#closed) return
+      // The throttle is decided before encoding, so the response is encoded once, with its throttle time.
+      let ms = 0
+      if (quotas !== null) {
+        ms = produceThrottleMs
+        if (requestQuota) {
+          // Percent of one thread per second: ms busy per second / 10.
+          ms = Math.max(ms, manager.recordRate(requestQuota, busyMs / 10, manager.maxRequestThrottleMs))
+        }
+        const own = responseThrottle(res)
+        if (ms > own && res !== null) (res as { throttleTimeMs?: number }).throttleTimeMs = ms
+        ms = Math.max(ms, own)
+      }
       const encodeStarted = requestQuota ? performance.now() : 0
-      const encode = (): Buffer[] | null =>
-        res === null ? null : this.#encode(header, apiVersion, (w) => handler.encode(w, res, apiVersion))
       let chunks: Buffer[] | null
       try {
-        chunks = encode()
-        if (quotas !== null) {
-          let ms = produceThrottleMs
-          if (requestQuota) {
-            const busy = busyMs + performance.now() - encodeStarted
-            // Percent of one thread per second: ms busy per second / 10.
-            ms = Math.max(ms, manager.recordRate(requestQuota, busy / 10, manager.maxRequestThrottleMs))
-          }
-          const own = responseThrottle(res)
-          if (ms > own && chunks !== null) {
-            ;(res as { throttleTimeMs?: number }).throttleTimeMs = ms
-            chunks = encode()
-          }
-          ms = Math.max(ms, own)
-          if (ms > 0) {
-            if (produceThrottleMs === 0) this.#throttlesPending++
-            this.#throttled(slot, chunks, ms, clientThrottles(apiKey, apiVersion))
-            return
-          }
-        }
+        chunks =
+          res === null ? null : this.#encode(header, apiVersion, (w) => handler.encode(w, res, apiVersion))
       } catch (err) {
         this.#handlerFailed(apiKey, apiVersion, err)
+        return
+      }
+      // The encoding counts towards the requests that follow, as Kafka counts its network threads' time.
+      if (requestQuota) manager.record(requestQuota, (performance.now() - encodeStarted) / 10)
+      if (ms > 0) {
+        if (produceThrottleMs === 0) this.#throttlesPending++
+        this.#throttled(slot, chunks, ms, clientThrottles(apiKey, apiVersion))
         return
       }
       slot.chunks = chunks
