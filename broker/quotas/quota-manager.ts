@@ -115,15 +115,14 @@ export class QuotaManager {
   }
 
   /** Records `value` against a rate quota; returns the throttle time it earns (0 within the quota). */
-  recordRate(q: RateQuota, value: number, maxMs = this.maxThrottleMs): number {
-    const now = this.now()
+  recordRate(q: RateQuota, value: number, maxMs = this.maxThrottleMs, now = this.now()): number {
     q.meter.record(value, now)
     return q.meter.throttleMs(q.quota, now, maxMs)
   }
 
   /** Records `value` against a rate quota once its request's throttle is decided: it counts for later ones. */
-  record(q: RateQuota, value: number): void {
-    q.meter.record(value, this.now())
+  record(q: RateQuota, value: number, now = this.now()): void {
+    q.meter.record(value, now)
   }
 
   /**
@@ -155,12 +154,11 @@ export class QuotaManager {
     const q = this.forClient(principal, clientId ?? '').fetch
     if (!q) return NOT_THROTTLED
     const now = this.now()
-    q.meter.record(bytes, now)
-    const throttleMs = q.meter.throttleMs(q.quota, now, this.maxThrottleMs)
+    const throttleMs = this.recordRate(q, bytes, this.maxThrottleMs, now)
     if (throttleMs === 0) return NOT_THROTTLED
     const withhold = bytes <= this.fetchBudget(principal, clientId)
     // Taken back in the sample it went into, as Kafka's unrecordQuotaSensor does.
-    if (withhold) q.meter.record(-bytes, now)
+    if (withhold) this.record(q, -bytes, now)
     return { throttleMs, withhold }
   }
 
