@@ -5,10 +5,9 @@
 // cost the Python consumer 2.1-2.6 CPU s per GiB, four times the broker's share; the figure then
 // measured the client. kcat prints nothing per message (empty format) and exits at the partition's end.
 import { spawn } from 'node:child_process'
-import { readFile } from 'node:fs/promises'
 import { startBroker } from '../test/helpers/broker-process.ts'
 import { loopback } from './lib/baselines.ts'
-import { runDriver } from './lib/procs.ts'
+import { cpuSeconds, runDriver } from './lib/procs.ts'
 import { MB, progress, type Row } from './lib/report.ts'
 import { createTopic } from './lib/topics.ts'
 
@@ -51,13 +50,6 @@ export function kcatConsume(bootstrap: string, topic: string, endOffset: number)
       resolve(seconds)
     })
   })
-}
-
-/** User + system CPU seconds a process has used so far (from /proc). */
-async function cpuSeconds(pid: number): Promise<number> {
-  const stat = await readFile(`/proc/${pid}/stat`, 'utf8')
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-  return (Number(fields[11]) + Number(fields[12])) / 100
 }
 
 export async function consumeBench(quick: boolean): Promise<Row[]> {

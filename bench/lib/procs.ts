@@ -1,5 +1,5 @@
 // Child processes for the benchmarks: the librdkafka driver (bench/lib/driver.py), timing a process to its
-// ready line, and a process's resident memory from /proc.
+// ready line, and a process's resident memory and CPU time from /proc.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { readFile } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
@@ -97,6 +97,13 @@ export async function memoryMiB(pid: number): Promise<{ rss: number; peak: numbe
   const status = await readFile(`/proc/${pid}/status`, 'utf8')
   const kib = (key: string) => Number(new RegExp(`${key}:\\s+(\\d+)`).exec(status)?.[1] ?? NaN)
   return { rss: kib('VmRSS') / 1024, peak: kib('VmHWM') / 1024 }
+}
+
+/** User + system CPU seconds a process has used so far (from /proc). */
+export async function cpuSeconds(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8')
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  return (Number(fields[11]) + Number(fields[12])) / 100
 }
 
 export function median(xs: number[]): number {
