@@ -44,8 +44,10 @@ export class PartitionProducers {
     this.expirationMs = expirationMs
   }
 
-  /** `expirationMs`: producer.id.expiration.ms, applied whenever a snapshot is taken. */
-  /** `stopped`: checked between replayed batches; true abandons the load (the broker is closing). */
+  /**
+   * `expirationMs`: producer.id.expiration.ms, applied whenever a snapshot is taken. `stopped`: checked
+   * between replayed batches; true abandons the load (the broker is closing).
+   */
   static async load(
     log: ProducerStateLog,
     expirationMs: () => number = () => DEFAULT_EXPIRATION_MS,
