@@ -11,7 +11,7 @@ import {
   type Connection,
 } from '@platformatic/kafka'
 import { ErrorCode } from '../protocol/errors.ts'
-import { MAX_ITERATIONS, SCRAM_MECHANISMS, mechanismByCode, type ScramMechanism } from '../security/scram.ts'
+import { MAX_ITERATIONS, mechanismByCode, mechanismByName, type ScramMechanism } from '../security/scram.ts'
 import type { ClusterClient } from './cluster-client.ts'
 import { AdminError, flattenErrors, type AdminErrorCode } from './errors.ts'
 import { run } from './run.ts'
@@ -44,7 +44,7 @@ const pbkdf2Async = promisify(pbkdf2)
 const SALT_BYTES = 32
 
 function mechanismOf(name: ScramMechanismName): ScramMechanism {
-  const m = SCRAM_MECHANISMS.find((x) => x.name === name)
+  const m = mechanismByName(name)
   if (!m) throw new AdminError('invalid-argument', `unknown SCRAM mechanism '${String(name)}'`)
   return m
 }

@@ -32,6 +32,10 @@ export function mechanismByCode(code: number): ScramMechanism | undefined {
   return SCRAM_MECHANISMS.find((m) => m.code === code)
 }
 
+export function mechanismByName(name: string): ScramMechanism | undefined {
+  return SCRAM_MECHANISMS.find((m) => m.name === name)
+}
+
 const hmac = (m: ScramMechanism, key: Buffer, data: string | Buffer): Buffer =>
   createHmac(m.hash, key).update(data).digest()
 const digest = (m: ScramMechanism, data: Buffer): Buffer => createHash(m.hash).update(data).digest()

@@ -12,7 +12,7 @@ import {
 import { ErrorCode } from '../../protocol/errors.ts'
 import { authenticatePlain, plainUsers } from '../../security/sasl-plain.ts'
 import { isAuthError, plainJaasConfig } from '../../security/sasl-session.ts'
-import { SCRAM_MECHANISMS, ScramServer } from '../../security/scram.ts'
+import { ScramServer, mechanismByName } from '../../security/scram.ts'
 import { api } from '../registry.ts'
 
 const EMPTY = Buffer.alloc(0)
@@ -39,7 +39,7 @@ export default api(
           session.authenticated = true
           return { errorCode: ErrorCode.NONE, errorMessage: null, authBytes: EMPTY, sessionLifetimeMs: 0n }
         }
-        const mech = SCRAM_MECHANISMS.find((m) => m.name === session.mechanism)
+        const mech = mechanismByName(session.mechanism)
         if (!mech) throw new Error(`mechanism ${session.mechanism} has no server`)
         session.scram ??= new ScramServer(mech, ctx.broker.metadata.image)
         const { response, complete } = session.scram.evaluate(req.authBytes)
