@@ -24,8 +24,9 @@ import { Reader } from '../protocol/primitives/reader.ts'
 import { Writer } from '../protocol/primitives/writer.ts'
 import { unsupportedVersionResponse } from './apis/18-api-versions.ts'
 import type { BrokerState } from './broker-state.ts'
-import { FrameDecoder } from './framing.ts'
+import { FrameReader } from './framing.ts'
 import type { ListenerEndpoint } from './listener-specs.ts'
+import { readInto } from './read-into.ts'
 import {
   CloseConnection,
   type ConnectionInfo,
@@ -62,7 +63,7 @@ export class Connection {
   readonly #socket: Socket
   readonly #broker: BrokerState
   readonly #log: Logger
-  readonly #frames: FrameDecoder
+  readonly #frames: FrameReader
   readonly #maxInFlight: number
   readonly #pending: Pending[] = []
   /** Decoded frames not dispatched yet (waiting while the connection is blocked). */
@@ -80,9 +81,20 @@ export class Connection {
   #closed = false
   #paused = false
 
-  constructor(socket: Socket, broker: BrokerState, id: number, listener: ListenerEndpoint) {
-    this.#socket = socket
+  /**
+   * `accepted` is a plain TCP socket accepted paused (its reads then go straight into frame buffers), or a
+   * TLS socket (its decrypted chunks are copied into them).
+   */
+  constructor(accepted: Socket, broker: BrokerState, id: number, listener: ListenerEndpoint) {
     this.#broker = broker
+    this.#frames = new FrameReader(broker.config.int('socket.request.max.bytes'))
+    // `encrypted` is how Node tells TLS sockets apart.
+    const into =
+      'encrypted' in accepted
+        ? null
+        : readInto(accepted, { target: () => this.#frames.target(), filled: (n) => this.#onRead(n) })
+    const socket = into ?? accepted
+    this.#socket = socket
     this.info = {
       id,
       clientId: null,
@@ -93,7 +105,6 @@ export class Connection {
       listener,
     }
     this.#log = broker.log.child({ conn: id, remote: `${this.info.remoteAddress}:${this.info.remotePort}` })
-    this.#frames = new FrameDecoder(broker.config.int('socket.request.max.bytes'))
     // Kafka caps frames from clients that have not authenticated yet (sasl.server.max.receive.size).
     if (this.info.sasl) this.#frames.maxFrameBytes = broker.config.int('sasl.server.max.receive.size')
     this.#maxInFlight = broker.config.int('queued.max.requests')
@@ -106,7 +117,10 @@ export class Connection {
         this.close()
       })
     }
-    socket.on('data', (chunk: Buffer) => this.#onData(chunk))
+    if (!into) {
+      socket.on('data', (chunk: Buffer) => this.#onData(chunk))
+      socket.resume()
+    }
     socket.on('drain', () => this.#pump())
     socket.on('error', (err) => this.#log.debug({ err: err.message }, 'socket error'))
     socket.on('close', () => {
@@ -157,15 +171,27 @@ export class Connection {
     this.close()
   }
 
+  /** Runs `listener` once the socket has closed. */
+  onClose(listener: () => void): void {
+    this.#socket.once('close', listener)
+  }
+
+  #onRead(n: number): void {
+    this.#onFrames(() => this.#frames.filled(n))
+  }
+
   #onData(chunk: Buffer): void {
-    let frames: Buffer[]
+    this.#onFrames(() => this.#frames.push(chunk))
+  }
+
+  /** Queues the frames that arrived and dispatches them; a bad frame size closes the connection. */
+  #onFrames(read: () => Buffer[]): void {
     try {
-      frames = this.#frames.push(chunk)
+      for (const frame of read()) this.#queue.push(frame)
     } catch (err) {
       this.#fail('bad frame', err)
       return
     }
-    for (const frame of frames) this.#queue.push(frame)
     this.#pump()
   }
 
@@ -298,6 +324,9 @@ export class Connection {
     const settle = (res: unknown): void => {
       this.#running--
       if (this.#closed) return
+      // Every append of a settled produce request is done (written, or failed before writing), and the
+      // partition tails hold their own references: the frame can go back to the read pool.
+      if (apiKey === PRODUCE_KEY) readBuffers.give(frame)
       // The throttle is decided before encoding, so the response is encoded once, with its throttle time.
       let ms = 0
       if (quotas !== null) {

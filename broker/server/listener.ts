@@ -40,7 +40,10 @@ export class Listener {
       )
       this.#server.on('tlsClientError', (err) => broker.log.debug({ err }, 'TLS handshake failed'))
     } else {
-      this.#server = net.createServer({ noDelay: true }, (socket) => this.#accept(socket))
+      // Paused: the connection moves the socket's handle before anything is read (read-into.ts).
+      this.#server = net.createServer({ noDelay: true, pauseOnConnect: true }, (socket) =>
+        this.#accept(socket),
+      )
     }
     this.#server.on('error', (err) => broker.log.error({ err }, 'listener error'))
   }
@@ -86,7 +89,7 @@ export class Listener {
     // Set before the socket's first data event: every request of the connection runs as this principal.
     if (principal !== null) conn.info.principal = principal
     this.#connections.add(conn)
-    socket.on('close', () => this.#connections.delete(conn))
+    conn.onClose(() => this.#connections.delete(conn))
   }
 
   /** Stops accepting, lets in-flight responses go out, then closes every connection. */

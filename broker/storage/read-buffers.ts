@@ -1,11 +1,13 @@
-// Reusable buffers for the large file reads that fetches answer with. A fresh multi-megabyte buffer per
-// fetch costs an mmap, page faults on first touch and external-memory pressure that makes V8 run full
-// collections; a consumer reading a backlog asks for the same window size over and over, so the buffers
-// its answers were written from serve its next reads.
+// Reusable buffers for large reads: the file reads that fetches answer with, and the socket reads of
+// large request frames (a produce request's records). A fresh multi-megabyte buffer per read costs an mmap,
+// page faults on first touch and external-memory pressure that makes V8 run full collections; a consumer
+// reading a backlog asks for the same window size over and over, and a producer sends requests of about
+// the same size, so the buffers of earlier reads serve the next ones.
 //
-// Ownership: `take` hands a buffer out; whoever last references it (the connection, once the response that
-// carries it has been written) may `give` it back. A buffer never given back is simply garbage collected,
-// so giving back is an optimisation and only ever done when nothing else can still read the buffer.
+// Ownership is counted: `take` hands a buffer out with one reference, every further holder `retain`s it
+// and each holder `give`s its reference back when it is done; the buffer is reused once none is left.
+// A reference never given back only keeps the buffer from being reused (it is garbage collected), so a
+// holder that cannot tell when it is done simply keeps its reference.
 
 /** Reads smaller than this are not worth pooling. */
 const MIN_POOLED = 256 * 1024
@@ -18,9 +20,8 @@ export class ReadBuffers {
   /** Free buffers by capacity, newest last. */
   readonly #free = new Map<number, Buffer[]>()
   #freeBytes = 0
-  /** The backing stores this pool handed out, and which of them are free now (a second give is ignored). */
-  readonly #ours = new WeakSet<ArrayBufferLike>()
-  readonly #isFree = new WeakSet<ArrayBufferLike>()
+  /** The backing stores this pool handed out, with their references (0: free, a further give is ignored). */
+  readonly #refs = new WeakMap<ArrayBufferLike, number>()
   #trim: NodeJS.Timeout | null = null
 
   /** Keeps at most `limit` free bytes, and lets them all go after `idleMs` without a give. */
@@ -40,26 +41,43 @@ export class ReadBuffers {
     const reused = this.#free.get(capacity)?.pop()
     if (reused !== undefined) {
       this.#freeBytes -= capacity
-      this.#isFree.delete(reused.buffer)
+      this.#refs.set(reused.buffer, 1)
       return reused.subarray(0, length)
     }
     const fresh = Buffer.allocUnsafeSlow(capacity)
-    this.#ours.add(fresh.buffer)
+    this.#refs.set(fresh.buffer, 1)
     return fresh.subarray(0, length)
   }
 
   /** True when `buf` is (a view of) a buffer this pool handed out. */
   owns(buf: Buffer): boolean {
-    return this.#ours.has(buf.buffer)
+    return this.#refs.has(buf.buffer)
   }
 
-  /** Returns a buffer `take` handed out (or any view of it); others, and buffers already free, are ignored. */
+  /** One more reference to a buffer `take` handed out (or any view of it); others are ignored. */
+  retain(buf: Buffer): void {
+    const refs = this.#refs.get(buf.buffer)
+    if (refs !== undefined && refs > 0) this.#refs.set(buf.buffer, refs + 1)
+  }
+
+  /**
+   * Gives back one reference to a buffer `take` handed out (or any view of it); the last one makes it free.
+   * Other buffers, and buffers already free, are ignored.
+   */
   give(buf: Buffer): void {
     const store = buf.buffer
-    if (!this.#ours.has(store) || this.#isFree.has(store)) return
+    const refs = this.#refs.get(store)
+    if (refs === undefined || refs === 0) return
+    if (refs > 1) {
+      this.#refs.set(store, refs - 1)
+      return
+    }
     const capacity = store.byteLength
-    if (capacity > this.limit) return
-    this.#isFree.add(store)
+    if (capacity > this.limit) {
+      this.#refs.delete(store)
+      return
+    }
+    this.#refs.set(store, 0)
     const list = this.#free.get(capacity) ?? []
     list.push(Buffer.from(store, 0, capacity))
     this.#free.set(capacity, list)
@@ -90,8 +108,7 @@ export class ReadBuffers {
       const dropped = list.shift() as Buffer
       if (list.length === 0) this.#free.delete(largest)
       this.#freeBytes -= largest
-      this.#isFree.delete(dropped.buffer)
-      this.#ours.delete(dropped.buffer)
+      this.#refs.delete(dropped.buffer)
     }
   }
 }

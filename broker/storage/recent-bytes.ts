@@ -47,9 +47,14 @@ export const heldBytes = new HeldBytes(64 * 1024 * 1024)
 /** At most this much (counted as below) of one segment's tail is kept. */
 const TAIL_LIMIT = 2 * 1024 * 1024
 
+/** Reads this small are copied out of a held buffer rather than handed out as a counted view of it. */
+const COPY_MAX = 4096
+
 /**
  * The last appended buffers of a segment, by reference, covering [start, end) of its .log. A buffer is
- * counted at the size of the memory it keeps alive (a produce request's records are a view of a socket read).
+ * counted at the size of the memory it keeps alive (a produce request's records are a view of its frame).
+ * Frames come from the read pool: the tail holds a reference to each buffer it keeps (see read-buffers.ts),
+ * and so does every view it hands out, so a frame is reused only when no fetch can still send it.
  */
 export class SegmentTail {
   #bufs: Buffer[] = []
@@ -61,6 +66,7 @@ export class SegmentTail {
   /** Appends `buf`, written at `position` of the .log. */
   push(buf: Buffer, position: number): void {
     if (position !== this.#end || this.#bufs.length === 0) this.#reset(position)
+    readBuffers.retain(buf)
     this.#bufs.push(buf)
     this.#end = position + buf.length
     this.#bytes += cost(buf)
@@ -68,6 +74,7 @@ export class SegmentTail {
       const old = this.#bufs.shift() as Buffer
       this.#start += old.length
       this.#bytes -= cost(old)
+      readBuffers.give(old)
     }
     heldBytes.hold(this, this.#bytes, this.#drop)
   }
@@ -76,7 +83,10 @@ export class SegmentTail {
     return this.#bufs.length > 0 && position >= this.#start && position + length <= this.#end
   }
 
-  /** `length` bytes at `position` when they are all held (a view when they lie in one buffer), else null. */
+  /**
+   * `length` bytes at `position` when they are all held, else null. A large read within one buffer is a
+   * view holding a reference: give it back to the read pool when done with it (or keep it).
+   */
   read(position: number, length: number): Buffer | null {
     if (!this.holds(position, length)) return null
     // Walk back from the newest buffer: consumers that keep up read the last few.
@@ -85,7 +95,12 @@ export class SegmentTail {
     while (at > position) at -= (this.#bufs[--i] as Buffer).length
     const first = this.#bufs[i] as Buffer
     const from = position - at
-    if (from + length <= first.length) return first.subarray(from, from + length)
+    if (from + length <= first.length) {
+      const view = first.subarray(from, from + length)
+      if (length <= COPY_MAX) return Buffer.from(view)
+      readBuffers.retain(view)
+      return view
+    }
     // Spanning several appends: copied into one pooled buffer (given back once its fetch is answered).
     const out = readBuffers.take(length)
     let got = first.copy(out, 0, from)
@@ -99,6 +114,7 @@ export class SegmentTail {
   }
 
   #reset(position = 0): void {
+    for (const b of this.#bufs) readBuffers.give(b)
     this.#bufs = []
     this.#start = position
     this.#end = position

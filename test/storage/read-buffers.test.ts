@@ -1,4 +1,5 @@
-// The read-buffer pool: exact-length views, reuse by capacity class, ownership, double gives, the free limit.
+// The read-buffer pool: exact-length views, reuse by capacity class, ownership, references, double gives,
+// the free limit.
 import { describe, expect, it, vi } from 'vitest'
 import { ReadBuffers } from '../../broker/storage/read-buffers.ts'
 
@@ -44,6 +45,22 @@ describe('ReadBuffers', () => {
     const c = pool.take(MiB)
     expect(b.buffer).toBe(a.buffer)
     expect(c.buffer).not.toBe(a.buffer)
+  })
+
+  it('reuses a buffer only once every reference is given back', () => {
+    const pool = new ReadBuffers(32 * MiB, 60_000)
+    const a = pool.take(MiB)
+    pool.retain(a.subarray(10, 20))
+    pool.retain(a)
+    pool.give(a)
+    pool.give(a.subarray(500))
+    expect(pool.freeBytes).toBe(0)
+    expect(pool.take(MiB).buffer).not.toBe(a.buffer)
+    pool.give(a)
+    expect(pool.freeBytes).toBe(MiB)
+    // A retain of a free buffer is no reference: it does not keep the buffer from the next take.
+    pool.retain(a)
+    expect(pool.take(MiB).buffer).toBe(a.buffer)
   })
 
   it('ignores buffers it did not hand out', () => {

@@ -28,19 +28,45 @@ describe('HeldBytes', () => {
 })
 
 describe('SegmentTail', () => {
-  it('serves reads inside the appended tail, by reference within one buffer', () => {
+  it('serves reads inside the appended tail: small ones copied, larger ones by reference in one buffer', () => {
     const tail = new SegmentTail()
-    const first = owned('abcdef')
+    const first = Buffer.alloc(10_000, 'a')
+    first.write('bcd', 1)
     tail.push(first, 100)
-    tail.push(owned('ghij'), 106)
-    const view = tail.read(101, 3)
-    expect(view?.toString()).toBe('bcd')
+    tail.push(owned('ghij'), 10_100)
+    const small = tail.read(101, 3)
+    expect(small?.toString()).toBe('bcd')
+    expect(small?.buffer).not.toBe(first.buffer)
+    const view = tail.read(101, 9000)
     expect(view?.buffer).toBe(first.buffer)
-    expect(tail.read(104, 5)?.toString()).toBe('efghi')
+    expect(view?.subarray(0, 3).toString()).toBe('bcd')
+    expect(tail.read(10_098, 5)?.toString()).toBe('aaghi')
     expect(tail.read(99, 2)).toBeNull()
-    expect(tail.read(108, 3)).toBeNull()
+    expect(tail.read(10_102, 3)).toBeNull()
     tail.clear()
     expect(tail.read(101, 3)).toBeNull()
+  })
+
+  it('holds a reference to each pooled buffer it keeps and hands out, so none is reused while read', () => {
+    const MiB = 1024 * 1024
+    const tail = new SegmentTail()
+    // A produce frame: the connection took it, the tail keeps its records, then the request is done.
+    const frame = readBuffers.take(MiB)
+    frame.fill(7)
+    tail.push(frame.subarray(100), 0)
+    readBuffers.give(frame)
+    // A fetch holds a view until its response is written.
+    const view = tail.read(0, 64 * 1024) as Buffer
+    expect(view.buffer).toBe(frame.buffer)
+    // Appends push the frame out of the tail (2 MiB kept at most).
+    for (let at = MiB - 100; at < 4 * MiB; at += MiB) tail.push(Buffer.alloc(MiB, 1), at)
+    expect(tail.holds(0, 10)).toBe(false)
+    const next = readBuffers.take(MiB)
+    expect(next.buffer).not.toBe(frame.buffer)
+    expect(view.every((b) => b === 7)).toBe(true)
+    readBuffers.give(view)
+    expect(readBuffers.take(MiB).buffer).toBe(frame.buffer)
+    tail.clear()
   })
 
   it('copies a large read that spans several appends into one pooled buffer', () => {
