@@ -38,7 +38,10 @@ export class ReadBuffers {
   take(length: number): Buffer {
     if (length < MIN_POOLED) return Buffer.allocUnsafe(length)
     const capacity = Math.ceil(length / GRAIN) * GRAIN
-    const reused = this.#free.get(capacity)?.pop()
+    const list = this.#free.get(capacity)
+    const reused = list?.pop()
+    // No empty lists stay in the map: eviction picks the largest class and expects a buffer in it.
+    if (list?.length === 0) this.#free.delete(capacity)
     if (reused !== undefined) {
       this.#freeBytes -= capacity
       this.#refs.set(reused.buffer, 1)

@@ -63,6 +63,17 @@ describe('ReadBuffers', () => {
     expect(pool.take(MiB).buffer).toBe(a.buffer)
   })
 
+  it('evicts past a size class whose free buffers were all taken again', () => {
+    const pool = new ReadBuffers(3 * MiB, 60_000)
+    pool.give(pool.take(2 * MiB))
+    const again = pool.take(2 * MiB)
+    const small = [pool.take(MiB), pool.take(MiB), pool.take(MiB), pool.take(MiB)]
+    for (const b of small) pool.give(b)
+    expect(pool.freeBytes).toBe(3 * MiB)
+    pool.give(again)
+    expect(pool.freeBytes).toBe(3 * MiB)
+  })
+
   it('ignores buffers it did not hand out', () => {
     const pool = new ReadBuffers(32 * MiB, 60_000)
     pool.give(Buffer.allocUnsafeSlow(MiB))
