@@ -1,14 +1,21 @@
 // The machine's own limits, measured in the same run as the broker figures: sequential disk writes
 // (write + fdatasync, as the broker's log does) and TCP throughput over loopback between two processes.
-import { spawn } from 'node:child_process'
+import { execFile, spawn } from 'node:child_process'
 import { open, rm } from 'node:fs/promises'
 import { connect } from 'node:net'
 import { join } from 'node:path'
 
 const CHUNK = 1024 * 1024
 
-/** MB/s of writing `bytes` sequentially in 1 MiB chunks to a new file in `dir`, then fdatasync. */
+/**
+ * MB/s of writing `bytes` sequentially in 1 MiB chunks to a new file in `dir`, then fdatasync. The
+ * filesystem is synced first: the dirty pages a broker run just left would otherwise be written back
+ * during the measurement and make the disk look slower than it is.
+ */
 export async function rawDiskWrite(dir: string, bytes: number): Promise<number> {
+  await new Promise<void>((resolve, reject) =>
+    execFile('sync', ['-f', dir], (err) => (err ? reject(err) : resolve())),
+  )
   const path = join(dir, 'raw-disk-baseline')
   const chunk = Buffer.alloc(CHUNK, 'x')
   const fh = await open(path, 'w')
