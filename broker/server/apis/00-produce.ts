@@ -15,6 +15,8 @@
 // that partition added (else INVALID_TXN_STATE, Kafka's KIP-890 check), so a late batch cannot open a
 // transaction that no marker will ever close.
 // Kafka never creates topics on produce (only Metadata does), and neither does this broker.
+// The records are views of the request frame, which goes back to the read pool once this handler settles
+// (server/framing.ts): whatever keeps them longer must take its own reference (readBuffers.retain).
 import { ErrorCode } from '../../protocol/errors.ts'
 import { decodeProduceRequest } from '../../protocol/generated/produce-request.ts'
 import {
