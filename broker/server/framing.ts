@@ -40,9 +40,8 @@ export class FrameReader {
   /** The buffer being filled for that frame (the whole frame, or its current piece). */
   #buf: Buffer = this.#scratch
   #filled = 0
-  /** Filled pieces of a frame larger than PIECE_BYTES. */
+  /** Filled pieces of a frame larger than PIECE_BYTES (each PIECE_BYTES long). */
   #pieces: Buffer[] = []
-  #received = 0
 
   constructor(maxFrameBytes: number) {
     this.#maxFrameBytes = maxFrameBytes
@@ -71,18 +70,17 @@ export class FrameReader {
       return this.#parse()
     }
     this.#filled += n
-    this.#received += n
     if (this.#filled < this.#buf.length) return []
-    const size = this.#size
     let frame = this.#buf
-    if (this.#pieces.length > 0 || this.#received < size) {
+    if (this.#size > PIECE_BYTES) {
       this.#pieces.push(this.#buf)
-      if (this.#received < size) {
-        this.#buf = Buffer.allocUnsafe(Math.min(PIECE_BYTES, size - this.#received))
+      const left = this.#size - this.#pieces.length * PIECE_BYTES
+      if (left > 0) {
+        this.#buf = Buffer.allocUnsafe(Math.min(PIECE_BYTES, left))
         this.#filled = 0
         return []
       }
-      frame = Buffer.concat(this.#pieces, size)
+      frame = Buffer.concat(this.#pieces, this.#size)
       this.#pieces = []
     }
     this.#size = -1
@@ -120,7 +118,6 @@ export class FrameReader {
         this.#size = size
         this.#buf = size <= PIECE_BYTES ? readBuffers.take(size) : Buffer.allocUnsafe(PIECE_BYTES)
         this.#filled = s.copy(this.#buf, 0, body, this.#end)
-        this.#received = this.#filled
         this.#start = 0
         this.#end = 0
       }
