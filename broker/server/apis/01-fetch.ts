@@ -36,6 +36,7 @@ import type { FetchContext, ForgottenTopic, RequestedPartition } from '../fetch-
 import { api, type RequestContext } from '../registry.ts'
 import { authzOf } from '../../security/acl-admin.ts'
 import { AclOperation } from '../../security/acl-authorizer.ts'
+import { readBuffers } from '../../storage/read-buffers.ts'
 
 const READ_COMMITTED = 1
 const EMPTY = Buffer.alloc(0)
@@ -187,6 +188,14 @@ function sessionContext(ctx: RequestContext, req: FetchRequest, byId: boolean): 
   return ctx.broker.dataPath.fetchSessions.newContext(req.sessionId, req.sessionEpoch, requested, forgotten)
 }
 
+/**
+ * Gives back the read-pool references of records that will not be sent (withheld, or read again after a
+ * wait): each read holds one (../../storage/read-buffers.ts); the connection gives back those it writes.
+ */
+function release(reads: readonly PartitionRead[]): void {
+  for (const r of reads) readBuffers.give(r.out.records)
+}
+
 function recordBytes(reads: readonly PartitionRead[]): number {
   let n = 0
   for (const r of reads) n += r.out.records.length
@@ -261,12 +270,16 @@ export default api(
           r.topicName === null ? [] : [waitKey(r.topicName, r.request.partition)],
         )
         const woken = await waiters.wait(keys, remaining)
+        release(reads)
         reads = await readAll(ctx, fetchCtx.partitions, req, byId)
         if (!woken) break
       }
       const { conn } = ctx
       const quota = ctx.broker.quotas.recordFetch(conn.principal, conn.clientId, recordBytes(reads))
-      if (quota.withhold) return throttledResponse(ctx, fetchCtx, quota.throttleMs)
+      if (quota.withhold) {
+        release(reads)
+        return throttledResponse(ctx, fetchCtx, quota.throttleMs)
+      }
       return respond(fetchCtx, reads, byId, quota.throttleMs)
     },
   },
